@@ -1,0 +1,1 @@
+"""The Glaive core: plain functions on plain data. Nothing here imports Dagster."""
