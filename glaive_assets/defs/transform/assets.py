@@ -1,0 +1,82 @@
+"""raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from glaive_assets.artifacts import Artifact
+from glaive_assets.core.records import CALL_BUCKETS, COMPLEXITY_TIERS, PROCESSED_COLUMNS, REJECT_COLUMNS, TURN_BUCKETS
+from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output
+from glaive_assets.defs.storage import GlaiveStorage
+from glaive_assets.stages import split_raw, write_chatml
+
+TRANSFORM_GROUP = "transform"
+
+CHATML_COLUMNS = {"id": "str", "messages": "list[object]", "tools": "list[object]", "metadata": "object"}
+
+
+@dg.multi_asset(
+    outs={
+        "glaive_processed": dg.AssetOut(
+            group_name=TRANSFORM_GROUP,
+            kinds={"python", "json"},
+            code_version="1",
+            description=(
+                "One record per usable conversation: the parsed turns, declared tools, calls validated "
+                "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
+            ),
+        ),
+        "glaive_rejects": dg.AssetOut(
+            group_name=TRANSFORM_GROUP,
+            kinds={"python", "json"},
+            code_version="1",
+            description=(
+                "Every raw row that cannot become a faithful training record, with its reason codes "
+                "(processed/glaive_rejects.jsonl)."
+            ),
+        ),
+    },
+)
+def glaive_processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_raw: Artifact):
+    processed, rejects, stats = split_raw(storage.root, glaive_raw)
+    if not stats.accounted:
+        raise dg.Failure(
+            description=f"row accounting broken: raw={stats.raw_rows} processed={stats.processed_rows} "
+            f"rejects={stats.rejected_rows}"
+        )
+    accounting = {
+        "raw_rows": stats.raw_rows,
+        "processed_rows": stats.processed_rows,
+        "rejected_rows": stats.rejected_rows,
+        "accounted (raw = processed + rejects)": stats.accounted,
+    }
+    processed_metadata = artifact_metadata(processed, PROCESSED_COLUMNS)
+    processed_metadata.update(accounting)
+    processed_metadata["complexity_tier"] = counts_table(stats.complexity_tiers, "complexity_tier", COMPLEXITY_TIERS)
+    processed_metadata["turn_bucket"] = counts_table(stats.turn_buckets, "turn_bucket", TURN_BUCKETS)
+    processed_metadata["call_bucket"] = counts_table(stats.call_buckets, "call_bucket", CALL_BUCKETS)
+    processed_metadata["validation_errors"] = counts_table(stats.validation_errors, "validation error")
+    processed_metadata["structure_warnings"] = counts_table(stats.structure_warnings, "structure warning")
+    yield output(processed, processed_metadata, output_name="glaive_processed")
+
+    rejects_metadata = artifact_metadata(rejects, REJECT_COLUMNS)
+    rejects_metadata.update(accounting)
+    rejects_metadata["top_reject_reasons"] = counts_table(stats.reject_reasons, "reason", limit=15)
+    yield output(rejects, rejects_metadata, output_name="glaive_rejects")
+
+
+@dg.asset(
+    group_name=TRANSFORM_GROUP,
+    kinds={"python", "json"},
+    code_version="1",
+    description=(
+        "Training-ready ChatML (OpenAI-style messages with tool_calls, tool messages and tools), one "
+        "conversation per processed record, whole and in order (processed/glaive_chatml.jsonl)."
+    ),
+)
+def glaive_chatml(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_processed: Artifact) -> dg.Output:
+    chatml, preview = write_chatml(storage.root, glaive_processed)
+    metadata = artifact_metadata(chatml, CHATML_COLUMNS)
+    metadata["processed_rows"] = glaive_processed.rows
+    metadata["preview"] = json_preview(preview)
+    return output(chatml, metadata)

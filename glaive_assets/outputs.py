@@ -1,0 +1,21 @@
+"""`python -m glaive_assets.outputs`: print where each artifact is, with its row count (from the manifest)."""
+
+from __future__ import annotations
+
+from glaive_assets.artifacts import ARTIFACT_PATHS, MANIFEST_PATH, read_manifest
+from glaive_assets.settings import data_dir_from_env
+
+
+def main() -> None:
+    data_dir = data_dir_from_env()
+    artifacts = read_manifest(data_dir)["artifacts"]
+    print(f"Outputs under {data_dir}:")
+    for name, relative in ARTIFACT_PATHS.items():
+        entry = artifacts.get(name)
+        state = f"{entry['rows']:>9,} rows" if entry else "   (not materialized)"
+        print(f"  {name:<18} {state}  {data_dir / relative}")
+    print(f"  {'manifest':<18} {'':>14}  {data_dir / MANIFEST_PATH}")
+
+
+if __name__ == "__main__":
+    main()

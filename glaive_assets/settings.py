@@ -1,0 +1,61 @@
+"""Run settings read from the environment. Pure Python: the Dagster layer and the CLI both use it.
+
+Environment variables set the defaults; run config on glaive_raw overrides them for a single run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SOURCE = "sample"
+DEFAULT_SAMPLE_SIZE = 5000
+DEFAULT_SEED = 42
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the pipeline cannot use."""
+
+
+def _int_env(name: str, default: int, *, minimum: int = 0) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r} is not a whole number") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={value} must be >= {minimum}")
+    return value
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """Which rows glaive_raw reads: GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE (0 = all rows), GLAIVE_SEED."""
+
+    source: str
+    sample_size: int
+    seed: int
+
+    @classmethod
+    def from_env(cls) -> "SourceSettings":
+        return cls(
+            source=os.environ.get("GLAIVE_SOURCE", "").strip() or DEFAULT_SOURCE,
+            sample_size=_int_env("GLAIVE_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE),
+            seed=_int_env("GLAIVE_SEED", DEFAULT_SEED, minimum=-(2**63)),
+        )
+
+
+def data_dir_from_env() -> Path:
+    """GLAIVE_DATA_DIR, default `data/` under the working directory."""
+    return Path(os.environ.get("GLAIVE_DATA_DIR", "").strip() or "data").resolve()
+
+
+def use_multiprocess_executor() -> bool:
+    """GLAIVE_EXECUTOR=multiprocess switches from the default in-process executor."""
+    value = os.environ.get("GLAIVE_EXECUTOR", "in_process").strip().lower()
+    if value not in {"in_process", "multiprocess"}:
+        raise SettingsError(f"GLAIVE_EXECUTOR={value!r}: use 'in_process' or 'multiprocess'")
+    return value == "multiprocess"

@@ -1,0 +1,103 @@
+"""The pipeline's stages as plain functions over artifact files (no Dagster).
+
+The assets, the benchmarks and the CLI all call these, so each transform exists once. Every stage
+streams: it holds one row at a time, never the whole dataset.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from glaive_assets.artifacts import Artifact, write_jsonl
+from glaive_assets.core.chatml import to_chatml
+from glaive_assets.core.jsonio import dumps_line
+from glaive_assets.core.transform import process_row, reject_unreadable_row
+from glaive_assets.sources.readers import UnreadableRow
+
+# Shape of one line of raw/glaive_raw.jsonl: the source row exactly as read, with its position.
+# An unreadable source line keeps its text under "unreadable" so that it is rejected, not lost.
+RAW_COLUMNS = {"source_index": "int", "row": "any", "unreadable": "object (only for unreadable lines)"}
+
+
+def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], **extra: Any) -> Artifact:
+    """Write source rows to raw/glaive_raw.jsonl. Raises whatever the source raises; then no file is left."""
+    unreadable = 0
+    with write_jsonl(data_dir, "glaive_raw", **extra) as out:
+        for source_index, row in rows:
+            if isinstance(row, UnreadableRow):
+                unreadable += 1
+                out.write({"source_index": source_index, "row": None,
+                           "unreadable": {"text": row.text, "error": row.error}})
+            else:
+                out.write({"source_index": source_index, "row": row})
+    assert out.artifact is not None
+    out.artifact.extra["unreadable_rows"] = unreadable
+    return out.artifact
+
+
+@dataclass
+class SplitStats:
+    """What the processed/rejects split saw, for metadata and the summary."""
+
+    raw_rows: int = 0
+    processed_rows: int = 0
+    rejected_rows: int = 0
+    complexity_tiers: Counter = field(default_factory=Counter)
+    turn_buckets: Counter = field(default_factory=Counter)
+    call_buckets: Counter = field(default_factory=Counter)
+    reject_reasons: Counter = field(default_factory=Counter)
+    validation_errors: Counter = field(default_factory=Counter)
+    structure_warnings: Counter = field(default_factory=Counter)
+
+    @property
+    def accounted(self) -> bool:
+        return self.raw_rows == self.processed_rows + self.rejected_rows
+
+
+def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitStats]:
+    """Route every raw row to exactly one of glaive_processed and glaive_rejects."""
+    stats = SplitStats()
+    with write_jsonl(data_dir, "glaive_processed") as processed_out, \
+            write_jsonl(data_dir, "glaive_rejects") as rejects_out:
+        for line in raw.iter_lines():
+            entry = orjson.loads(line)
+            stats.raw_rows += 1
+            source_index = entry["source_index"]
+            if "unreadable" in entry:
+                outcome = reject_unreadable_row(source_index, entry["unreadable"]["text"], entry["unreadable"]["error"])
+            else:
+                outcome = process_row(entry["row"], source_index)
+            if outcome.processed is not None:
+                record = outcome.processed
+                stats.processed_rows += 1
+                stats.complexity_tiers[record["complexity_tier"]] += 1
+                stats.turn_buckets[record["turn_bucket"]] += 1
+                stats.call_buckets[record["call_bucket"]] += 1
+                stats.validation_errors.update(record["validation_errors"])
+                stats.structure_warnings.update(record["structure_warnings"])
+                processed_out.write_line(dumps_line(record))
+            else:
+                stats.rejected_rows += 1
+                stats.reject_reasons.update(outcome.reject["reasons"])
+                rejects_out.write_line(dumps_line(outcome.reject))
+    assert processed_out.artifact is not None and rejects_out.artifact is not None
+    return processed_out.artifact, rejects_out.artifact, stats
+
+
+def write_chatml(data_dir: Path, processed: Artifact, preview_rows: int = 3) -> tuple[Artifact, list[dict]]:
+    """Convert every processed record to one ChatML line; return the artifact and a few for preview."""
+    preview: list[dict] = []
+    with write_jsonl(data_dir, "glaive_chatml") as out:
+        for record in processed.iter_records():
+            conversation = to_chatml(record)
+            if len(preview) < preview_rows:
+                preview.append(conversation)
+            out.write_line(dumps_line(conversation))
+    assert out.artifact is not None
+    return out.artifact, preview
