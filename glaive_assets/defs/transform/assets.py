@@ -6,6 +6,7 @@ import dagster as dg
 
 from glaive_assets.artifacts import Artifact
 from glaive_assets.core.records import CALL_BUCKETS, COMPLEXITY_TIERS, PROCESSED_COLUMNS, REJECT_COLUMNS, TURN_BUCKETS
+from glaive_assets.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output
 from glaive_assets.defs.storage import GlaiveStorage
 from glaive_assets.stages import split_raw, write_chatml
@@ -21,6 +22,7 @@ CHATML_COLUMNS = {"id": "str", "messages": "list[object]", "tools": "list[object
             group_name=TRANSFORM_GROUP,
             kinds={"python", "json"},
             code_version="1",
+            automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
             description=(
                 "One record per usable conversation: the parsed turns, declared tools, calls validated "
                 "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
@@ -30,6 +32,7 @@ CHATML_COLUMNS = {"id": "str", "messages": "list[object]", "tools": "list[object
             group_name=TRANSFORM_GROUP,
             kinds={"python", "json"},
             code_version="1",
+            automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
             description=(
                 "Every raw row that cannot become a faithful training record, with its reason codes "
                 "(processed/glaive_rejects.jsonl)."
@@ -69,6 +72,7 @@ def glaive_processed_and_rejects(context: dg.AssetExecutionContext, storage: Gla
     group_name=TRANSFORM_GROUP,
     kinds={"python", "json"},
     code_version="1",
+    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
     description=(
         "Training-ready ChatML (OpenAI-style messages with tool_calls, tool messages and tools), one "
         "conversation per processed record, whole and in order (processed/glaive_chatml.jsonl)."

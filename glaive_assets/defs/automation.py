@@ -1,0 +1,25 @@
+"""Declarative automation for everything downstream of glaive_raw.
+
+glaive_raw itself is driven by the source sensor (and the UI, the CLI, the weekly schedule). Each
+downstream asset refreshes when an upstream asset updates, but never past a failed blocking check:
+plain eager() ignores failed blocking checks, hence the second condition.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+REFRESH_WHEN_UPSTREAM_UPDATES = (
+    dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+).with_label("eager, unless an upstream blocking check failed")
+
+# Dagster's default automation sensor starts STOPPED; ours starts RUNNING so automation is on by default.
+automation_sensor = dg.AutomationConditionSensorDefinition(
+    "glaive_automation",
+    target=dg.AssetSelection.all(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=int(os.environ.get("GLAIVE_AUTOMATION_INTERVAL", "30")),
+    description="Evaluates the automation conditions of every asset.",
+)
