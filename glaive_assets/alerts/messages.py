@@ -1,0 +1,129 @@
+"""Slack messages for the pipeline's alerts. Pure functions: data in, {"text", "blocks"} out.
+
+`text` is the full message in mrkdwn (Slack shows it in notifications and where blocks cannot be
+drawn); `blocks` lay the same content out. Strings from reports are escaped, and lists are capped so a
+message stays within Slack's limits (3,000 characters per section, 50 blocks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+MAX_LISTED_ITEMS = 25  # lines listed in one message; the rest are counted
+_MAX_LINE_CHARS = 280
+_LINES_PER_SECTION = 10  # 10 lines of <= 280 characters fit a 3,000-character section
+
+_SEVERITY_ORDER = {"ERROR": 0, "WARN": 1}
+
+
+def format_anomaly_message(anomaly_report: dict[str, Any], run_id: str, run_url: str) -> dict[str, Any]:
+    """The alert for a run whose anomaly report has breached rules.
+
+    Reads `anomaly_report["rules"]`: a list of {"name", "value", "threshold", "breached"} with optional
+    "operator" (how value compares to threshold when breached, e.g. ">") and "description". Only
+    entries with `breached` true are listed, each with its value and threshold.
+    """
+    rules = anomaly_report.get("rules") if isinstance(anomaly_report, dict) else None
+    breached = [rule for rule in rules if isinstance(rule, dict) and rule.get("breached") is True] if isinstance(rules, list) else []
+
+    title = "Glaive data anomalies"
+    summary = f"Run `{_escape(run_id)}`: *{_count(len(breached), 'anomaly rule')} breached*."
+    lines = [_rule_line(rule) for rule in breached]
+    return _message(title, summary, lines, run_url)
+
+
+def format_check_failure_message(failures: Sequence[dict[str, Any]], run_url: str) -> dict[str, Any]:
+    """The alert for failed asset checks of one run.
+
+    Each failure is {"asset_key", "check_name", "severity", "description"}; asset_key is a string or a
+    list of path parts. ERROR failures are listed before WARN ones.
+    """
+    items = [failure for failure in failures if isinstance(failure, dict)]
+    items.sort(key=lambda failure: _SEVERITY_ORDER.get(str(failure.get("severity", "")).upper(), 2))
+    errors = sum(1 for failure in items if str(failure.get("severity", "")).upper() == "ERROR")
+
+    title = "Glaive asset check failures"
+    summary = f"*{_count(len(items), 'asset check')} failed*, {errors} with severity ERROR."
+    lines = [_failure_line(failure) for failure in items]
+    return _message(title, summary, lines, run_url)
+
+
+def _rule_line(rule: dict[str, Any]) -> str:
+    name = _escape(str(rule.get("name", "unnamed rule")))
+    operator = _escape(str(rule.get("operator", "")).strip())
+    threshold = f"{operator} {_number(rule.get('threshold'))}" if operator else _number(rule.get("threshold"))
+    line = f"• *{name}*: value {_number(rule.get('value'))}, threshold {threshold}"
+    description = rule.get("description")
+    if description:
+        line += f" ({_escape(str(description))})"
+    return _clip(line)
+
+
+def _failure_line(failure: dict[str, Any]) -> str:
+    severity = str(failure.get("severity", "UNKNOWN")).upper()
+    marker = ":red_circle:" if severity == "ERROR" else ":large_orange_circle:"
+    asset_key = failure.get("asset_key", "?")
+    if isinstance(asset_key, (list, tuple)):
+        asset_key = "/".join(str(part) for part in asset_key)
+    line = (
+        f"{marker} *{_escape(str(asset_key))}* / `{_escape(str(failure.get('check_name', '?')))}`"
+        f" [{_escape(severity)}]"
+    )
+    description = failure.get("description")
+    if description:
+        line += f": {_escape(str(description))}"
+    return _clip(line)
+
+
+def _message(title: str, summary: str, lines: list[str], run_url: str) -> dict[str, Any]:
+    listed = lines[:MAX_LISTED_ITEMS]
+    if len(lines) > len(listed):
+        listed.append(f"… and {len(lines) - len(listed)} more (see the run).")
+    link = f"<{_escape_url(run_url)}|View the run in Dagster>" if run_url else "(no link to the run)"
+
+    text = "\n".join([f"*{title}*", summary, *listed, link])
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": summary}},
+    ]
+    for start in range(0, len(listed), _LINES_PER_SECTION):
+        chunk = "\n".join(listed[start : start + _LINES_PER_SECTION])
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    if run_url:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "button", "text": {"type": "plain_text", "text": "View the run in Dagster"}, "url": run_url}
+                ],
+            }
+        )
+    return {"text": text, "blocks": blocks}
+
+
+def _number(value: Any) -> str:
+    """Ints exact; floats to 6 significant digits, enough to tell a value from a nearby threshold."""
+    if value is None:
+        return "?"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _escape(str(value))
+    return str(value) if isinstance(value, int) else f"{value:.6g}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _escape(text: str) -> str:
+    """Slack mrkdwn control characters; a report's text must not become a link or a mention."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_url(url: str) -> str:
+    # Inside <url|label>, "|" and ">" would end the URL early.
+    return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+
+
+def _clip(line: str) -> str:
+    return line if len(line) <= _MAX_LINE_CHARS else line[: _MAX_LINE_CHARS - 1] + "…"
