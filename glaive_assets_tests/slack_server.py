@@ -7,6 +7,7 @@ Speaks chat.postMessage and auth.test on 127.0.0.1 and records every request. Mo
   slow          wait `slow_seconds` (bounded, cut short by stop()) before answering like "ok"
   drip          send the headers, then the body one byte every `drip_interval_seconds`, so each read
                 finishes inside a socket timeout while the whole response takes >= `slow_seconds`
+  drop          close the connection without answering (what a crashing proxy does)
 With `expected_token`, a request without "Authorization: Bearer <expected_token>" gets
 not_authed / invalid_auth, as from Slack.
 
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-MODES = ("ok", "http_500", "invalid_auth", "slow", "drip")
+MODES = ("ok", "http_500", "invalid_auth", "slow", "drip", "drop")
 MAX_SLOW_SECONDS = 30.0  # a forgotten slow server must not hold a test run for long
 _MAX_BODY_BYTES = 1_000_000
 
@@ -181,6 +182,9 @@ def _handler_class(server: LoopbackSlackServer) -> type[BaseHTTPRequestHandler]:
             server._record(request)
 
             mode = server.mode
+            if mode == "drop":
+                self.close_connection = True
+                return
             if mode == "http_500":
                 self._send(500, b"Internal Server Error", "text/plain; charset=utf-8")
                 return

@@ -8,9 +8,7 @@ SLACK_API_BASE_URL   Web API base URL, default "https://slack.com/api/" (point i
 from __future__ import annotations
 
 import os
-import urllib.request
 from typing import Optional
-from urllib.parse import urlsplit
 
 import dagster as dg
 from dagster_slack import SlackResource
@@ -61,17 +59,12 @@ class GlaiveSlackResource(SlackResource):
 
     def get_client(self) -> WebClient:
         """A WebClient for `base_url`, with the timeout and without slack_sdk's retry handlers."""
-        client = WebClient(
+        return WebClient(
             token=self.bot_token(),
             base_url=self.base_url,
             timeout=self.timeout_seconds,  # type: ignore[arg-type]  # urllib takes a float
             retry_handlers=[],  # one attempt: a retry would double the time an alert may take
         )
-        # slack_sdk takes HTTPS_PROXY/HTTP_PROXY from the environment but ignores NO_PROXY; dropping
-        # its proxy lets urllib's own opener apply NO_PROXY (and still use the proxy otherwise).
-        if client.proxy and urllib.request.proxy_bypass(urlsplit(self.base_url).hostname or ""):
-            client.proxy = None
-        return client
 
 
 def slack_resource_from_env() -> GlaiveSlackResource:
