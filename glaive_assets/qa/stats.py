@@ -1,0 +1,244 @@
+"""One streaming pass over the processed records and the rejects, gathering every figure that the
+anomaly rules (qa/anomaly.py) and the representation-bias slices (qa/bias.py) need.
+
+The processed file can hold a million ~3 KB records, so the pass keeps counters only: no record
+outlives its loop iteration. Values that break the record contract never raise here; they are
+counted as they are (the schema suite in qa/schema.py is what reports them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from glaive_assets.core import records
+from glaive_assets.qa.domains import DOMAINS, function_domain
+
+FLAG_VALUES = (True, False)
+
+
+@dataclass(frozen=True)
+class SliceSpec:
+    """A column (or derived value) that splits the records into groups for the bias analysis."""
+
+    name: str
+    family: str  # the bias report groups slices into families, one asset check per family
+    expected_values: tuple[Any, ...]  # the closed set: a value with zero rows is still reported
+    in_reject_features: bool  # whether a malformed reject's light features carry this value
+
+
+SLICES: tuple[SliceSpec, ...] = (
+    SliceSpec("complexity_tier", "complexity", records.COMPLEXITY_TIERS, True),
+    SliceSpec("call_bucket", "complexity", records.CALL_BUCKETS, True),
+    SliceSpec("turn_bucket", "conversation", records.TURN_BUCKETS, True),
+    SliceSpec("has_error_handling", "capability", FLAG_VALUES, True),
+    SliceSpec("has_parallel", "capability", FLAG_VALUES, True),
+    SliceSpec("has_defined_functions", "capability", FLAG_VALUES, True),
+    SliceSpec("has_refusal", "capability", FLAG_VALUES, True),
+    # Derived from defined_function_names, which a reject's light features do not keep.
+    SliceSpec("function_domain", "domain", DOMAINS, False),
+)
+SLICES_BY_NAME = {spec.name: spec for spec in SLICES}
+
+
+@dataclass
+class SliceValueStats:
+    """Counts for one value of one slice (e.g. complexity_tier == "simple")."""
+
+    count: int = 0  # processed records with this value
+    turns_sum: int = 0
+    turns_counted: int = 0  # records whose num_turns is a number (the average's denominator)
+    calls_sum: int = 0
+    calls_counted: int = 0
+    malformed: int = 0  # malformed rejects whose light features carry this value
+
+    @property
+    def avg_turns(self) -> float | None:
+        return self.turns_sum / self.turns_counted if self.turns_counted else None
+
+    @property
+    def avg_calls(self) -> float | None:
+        return self.calls_sum / self.calls_counted if self.calls_counted else None
+
+
+@dataclass
+class PipelineStats:
+    """Everything one pass over processed + rejects learned. Build it with compute_pipeline_stats."""
+
+    processed_rows: int = 0
+    reject_rows: int = 0
+    malformed_rejects: int = 0  # rejects whose `features` is an object: parsed, but a call is malformed
+    turns_sum: int = 0
+    turns_counted: int = 0
+    calls_sum: int = 0
+    calls_counted: int = 0
+    non_numeric_counts: Counter = field(default_factory=Counter)  # column -> records where it is no number
+    non_object_processed: int = 0  # processed "records" that are not JSON objects at all
+    validation_error_records: int = 0  # processed records with a non-empty validation_errors list
+    validation_error_codes: Counter = field(default_factory=Counter)
+    structure_warning_codes: Counter = field(default_factory=Counter)
+    reject_reasons: Counter = field(default_factory=Counter)
+    malformed_reasons: Counter = field(default_factory=Counter)  # reasons of the malformed rejects only
+    # slice name -> slice value -> stats; values outside the closed set get their own entry.
+    slices: dict[str, dict[Any, SliceValueStats]] = field(
+        default_factory=lambda: {spec.name: {} for spec in SLICES}
+    )
+
+    @property
+    def raw_rows(self) -> int:
+        """Every raw row ends in exactly one of processed or rejects."""
+        return self.processed_rows + self.reject_rows
+
+    @property
+    def avg_turns(self) -> float | None:
+        return self.turns_sum / self.turns_counted if self.turns_counted else None
+
+    @property
+    def avg_calls(self) -> float | None:
+        return self.calls_sum / self.calls_counted if self.calls_counted else None
+
+    def slice_count(self, slice_name: str, value: Any) -> int:
+        value_stats = self.slices[slice_name].get(slice_key(value))
+        return value_stats.count if value_stats else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy (slice values become strings: "True", "simple", ...)."""
+        return {
+            "processed_rows": self.processed_rows,
+            "reject_rows": self.reject_rows,
+            "raw_rows": self.raw_rows,
+            "malformed_rejects": self.malformed_rejects,
+            "avg_turns": self.avg_turns,
+            "avg_calls": self.avg_calls,
+            "non_numeric_counts": dict(self.non_numeric_counts),
+            "non_object_processed": self.non_object_processed,
+            "validation_error_records": self.validation_error_records,
+            "validation_error_codes": dict(self.validation_error_codes),
+            "structure_warning_codes": dict(self.structure_warning_codes),
+            "reject_reasons": dict(self.reject_reasons),
+            "malformed_reasons": dict(self.malformed_reasons),
+            "slices": {
+                name: {str(value): vars(value_stats).copy() for value, value_stats in values.items()}
+                for name, values in self.slices.items()
+            },
+        }
+
+
+def slice_key(value: Any) -> Any:
+    """The dict key a slice value is counted under.
+
+    Strings, booleans and None are kept as they are; anything else becomes a short tagged string, so
+    that 1 is not merged with True (1 == True in Python) and unhashable values cannot raise.
+    """
+    if value is None or value is True or value is False or isinstance(value, str):
+        return value
+    try:
+        text = repr(value)
+    except Exception:
+        text = "?"
+    return f"<{type(value).__name__}> {text[:60]}"
+
+
+def _number(value: Any) -> int | float | None:
+    """value if it is a real count (int or finite float, not bool), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return None
+
+
+def _code(entry: Any) -> str:
+    """The reason code of a validation error or warning ("undeclared_function: foo" -> the code)."""
+    if isinstance(entry, str):
+        return entry.split(":", 1)[0].strip()
+    return f"<{type(entry).__name__}>"
+
+
+def _slice_value(record: dict[str, Any], spec: SliceSpec) -> Any:
+    if spec.name == "function_domain":
+        return function_domain(record.get("defined_function_names"))
+    return record.get(spec.name)
+
+
+def _value_stats(stats: PipelineStats, slice_name: str, value: Any) -> SliceValueStats:
+    values = stats.slices[slice_name]
+    key = slice_key(value)
+    value_stats = values.get(key)
+    if value_stats is None:
+        value_stats = values[key] = SliceValueStats()
+    return value_stats
+
+
+def _add_processed(stats: PipelineStats, record: Any) -> None:
+    stats.processed_rows += 1
+    if not isinstance(record, dict):
+        stats.non_object_processed += 1
+        record = {}
+    turns = _number(record.get("num_turns"))
+    calls = _number(record.get("num_calls"))
+    if turns is None:
+        stats.non_numeric_counts["num_turns"] += 1
+    else:
+        stats.turns_sum += turns
+        stats.turns_counted += 1
+    if calls is None:
+        stats.non_numeric_counts["num_calls"] += 1
+    else:
+        stats.calls_sum += calls
+        stats.calls_counted += 1
+
+    for spec in SLICES:
+        value_stats = _value_stats(stats, spec.name, _slice_value(record, spec))
+        value_stats.count += 1
+        if turns is not None:
+            value_stats.turns_sum += turns
+            value_stats.turns_counted += 1
+        if calls is not None:
+            value_stats.calls_sum += calls
+            value_stats.calls_counted += 1
+
+    validation_errors = record.get("validation_errors")
+    if validation_errors:  # a non-empty list (or any other truthy junk: still a flagged record)
+        stats.validation_error_records += 1
+        if isinstance(validation_errors, list):
+            stats.validation_error_codes.update(_code(entry) for entry in validation_errors)
+    warnings = record.get("structure_warnings")
+    if isinstance(warnings, list):
+        stats.structure_warning_codes.update(_code(entry) for entry in warnings)
+
+
+def _add_reject(stats: PipelineStats, reject: Any) -> None:
+    stats.reject_rows += 1
+    if not isinstance(reject, dict):
+        stats.reject_reasons["<reject not an object>"] += 1
+        return
+    reasons = reject.get("reasons")
+    codes = [_code(reason) for reason in reasons] if isinstance(reasons, list) else ["<reasons not a list>"]
+    stats.reject_reasons.update(codes)
+    features = reject.get("features")
+    if not isinstance(features, dict):
+        return
+    stats.malformed_rejects += 1
+    stats.malformed_reasons.update(codes)
+    for spec in SLICES:
+        if spec.in_reject_features:
+            _value_stats(stats, spec.name, features.get(spec.name)).malformed += 1
+
+
+def compute_pipeline_stats(processed: Iterable[Any], rejects: Iterable[Any]) -> PipelineStats:
+    """Read each processed record and each reject once and return the counters.
+
+    Both arguments may be generators (e.g. orjson over the jsonl files); neither is held in memory.
+    """
+    stats = PipelineStats()
+    for record in processed:
+        _add_processed(stats, record)
+    for reject in rejects:
+        _add_reject(stats, reject)
+    return stats
