@@ -1,0 +1,118 @@
+"""Strict JSON in and out.
+
+Every line the pipeline writes goes through `dumps_line`: RFC 8259 JSON (no NaN/Infinity), valid UTF-8
+(no lone surrogates), one object per line. orjson is the fast path; it refuses lone surrogates, integers
+beyond 64 bits, non-string keys and nesting deeper than 255, so those rare values take a slower path
+that repairs them instead of raising.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import orjson
+
+# Containers nested deeper than this are replaced by a marker string on the slow path. The core caps
+# argument and schema depth far below this (parse.MAX_JSON_DEPTH), so only odd raw rows in rejects
+# can reach it; orjson.dumps itself stops at 255.
+MAX_WRITE_DEPTH = 200
+TOO_DEEP_MARKER = "<nesting deeper than 200 levels removed>"
+REPLACEMENT_CHARACTER = "\ufffd"
+_MAX_INT_BITS = 14_000  # about 4,200 decimal digits
+
+_DUMPS_OPTIONS = orjson.OPT_APPEND_NEWLINE
+
+
+def dumps_line(obj: Any) -> bytes:
+    """Serialize `obj` as one strict JSON line (UTF-8, ending in b"\\n"). Never raises.
+
+    orjson writes NaN and +-Infinity floats as null. Lone surrogates become U+FFFD, integers beyond
+    64 bits are kept exactly (the standard library writes them), tuples and sets become lists, other
+    objects their str(), and containers deeper than MAX_WRITE_DEPTH the marker string.
+    """
+    try:
+        return orjson.dumps(obj, option=_DUMPS_OPTIONS)
+    except Exception:  # orjson.JSONEncodeError (a TypeError), RecursionError, ...
+        pass
+    try:
+        safe = make_json_safe(obj)
+        return json.dumps(safe, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    except Exception as error:  # unreachable in practice (MemoryError and the like); still never raise
+        message = repair_text(f"{type(error).__name__}: {error}")
+        return orjson.dumps({"unserializable": message}, option=_DUMPS_OPTIONS)
+
+
+def repair_text(text: str) -> str:
+    """Return `text` with every lone UTF-16 surrogate replaced by U+FFFD (pairs are joined)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        # surrogatepass keeps pairs and lone halves as UTF-16 units; decoding joins the pairs and
+        # replaces the lone halves.
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def make_json_safe(obj: Any, depth: int = 0, _open: set[int] | None = None) -> Any:
+    """A copy of `obj` that the standard json encoder writes as strict JSON, whatever `obj` holds.
+
+    A container that contains itself (only possible for objects built in Python) becomes "<cycle>".
+    """
+    if obj is None or obj is True or obj is False:
+        return obj
+    if isinstance(obj, str):
+        return repair_text(obj)
+    if isinstance(obj, int):
+        # Python refuses to print integers of more than 4300 digits (int_max_str_digits).
+        return int(obj) if obj.bit_length() <= _MAX_INT_BITS else "<integer too large>"
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if depth >= MAX_WRITE_DEPTH:
+        return TOO_DEEP_MARKER
+    if isinstance(obj, (dict, list, tuple, set, frozenset)):
+        open_ids = set() if _open is None else _open
+        if id(obj) in open_ids:
+            return "<cycle>"
+        open_ids.add(id(obj))
+        try:
+            if isinstance(obj, dict):
+                return {
+                    (repair_text(key) if isinstance(key, str) else make_json_safe_key(key)): make_json_safe(
+                        value, depth + 1, open_ids
+                    )
+                    for key, value in obj.items()
+                }
+            return [make_json_safe(item, depth + 1, open_ids) for item in obj]
+        finally:
+            open_ids.discard(id(obj))
+    if isinstance(obj, (bytes, bytearray)):
+        return repair_text(bytes(obj).decode("utf-8", "replace"))
+    try:
+        return repair_text(str(obj))
+    except Exception:
+        return f"<unprintable {type(obj).__name__}>"
+
+
+def make_json_safe_key(key: Any) -> str:
+    """A non-string dict key as the standard json module would write it (None -> "null", 1 -> "1")."""
+    if key is None or isinstance(key, (bool, int, float)):
+        return json.dumps(make_json_safe(key))
+    try:
+        return repair_text(str(key))
+    except Exception:
+        return f"<unprintable {type(key).__name__}>"
+
+
+def loads(data: bytes | str) -> Any:
+    """orjson.loads: strict JSON (no NaN/Infinity, no lone surrogates, depth <= 1024). Raises on bad input."""
+    return orjson.loads(data)

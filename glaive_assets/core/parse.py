@@ -1,0 +1,557 @@
+"""Parse a Glaive v2 record: the system prompt into instruction + schemas, the chat into turns and calls.
+
+Layout (see ../shared/glaive/FORMAT.md): the system prompt is "SYSTEM: <instruction>\\n" followed by
+pretty-printed function schemas one after another; the chat is a sequence of turns, each beginning with
+"USER: ", "ASSISTANT: " or "FUNCTION RESPONSE: " and separated by blank lines. A call is an assistant
+turn "<functioncall> {"name": ..., "arguments": '<JSON text>'} <|endoftext|>".
+
+Parsed turns (the `turns` column of a processed record) are plain dicts, in chat order:
+
+    {"role": "user", "content": str}
+    {"role": "assistant", "content": str}                     # assistant text, <|endoftext|> removed
+    {"role": "function_call", "content": str,                 # text before <functioncall> ("" usually)
+     "name": str, "arguments": dict, "call_id": "call_<k>",   # k counts the calls of the record from 0
+     "parallel": bool}                                        # same assistant turn as the previous call
+    {"role": "function_response", "content": str,             # the response text, verbatim
+     "call_id": "call_<k>"}                                   # the call it answers
+
+Every content is stripped of surrounding whitespace. A response answers the oldest unanswered call of
+the assistant turn right before it; a response with no such call is an orphan (malformed).
+
+Nothing here uses a regular expression over the whole chat that can backtrack: the turn splitter and
+the stray-marker check are literal searches, and the few patterns used on a single turn have no nested
+or overlapping quantifiers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from glaive_assets.core import reasons as R
+
+SYSTEM_PREFIX = "SYSTEM:"
+ENDOFTEXT = "<|endoftext|>"
+CALL_TAG = "<functioncall>"
+USER_MARKER = "USER:"
+ASSISTANT_MARKER = "ASSISTANT:"
+RESPONSE_MARKER = "FUNCTION RESPONSE:"
+ROLE_MARKERS = (USER_MARKER, ASSISTANT_MARKER, RESPONSE_MARKER)
+
+# Deepest JSON nesting accepted in arguments and declared schemas. Glaive needs 4 at most; orjson
+# writes at most 255 levels and a processed record adds 3 around them.
+MAX_JSON_DEPTH = 64
+
+# A turn starts at a marker that follows a blank line ("\n\n"; Glaive mostly uses "\n\n\n").
+_TURN_BOUNDARY = re.compile(r"\n\n(?=USER:|ASSISTANT:|FUNCTION RESPONSE:)")
+# JSON lexing for the failure diagnostics: a whole string, a bracket, or an unterminated string's quote.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|"', re.DOTALL)
+# {"name": "<JSON string>", "arguments": <rest>   (or "parameters")
+_CALL_HEAD = re.compile(r'\{\s*"name"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")\s*,\s*"(arguments|parameters)"\s*:\s*', re.DOTALL)
+# An escape pair inside JSON text: \\ is kept, \' (not a JSON escape) becomes '.
+_BACKSLASH_PAIR = re.compile(r"\\([\\'])")
+# An unquoted placeholder such as [User provided data] where a JSON value belongs.
+_PLACEHOLDER = re.compile(r"[:,\[] ?\[[A-Za-z][A-Za-z ]*\]")
+# The other call syntax seen in Glaive: "AI to= get_song_lyrics: {...}" (also "to=functions.x" on a line).
+_FOREIGN_CALL = re.compile(r"(?:\bAI |^|\n)to= ?[A-Za-z_][\w.\-]*")
+
+
+# ----------------------------------------------------------------------------------------------
+# JSON helpers
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BracketProfile:
+    max_depth: int
+    open_brackets: int  # brackets still open at the end (negative: more closers than openers)
+    open_string: bool  # the text ends inside a string
+
+
+def bracket_profile(text: str) -> BracketProfile:
+    """Lex `text` as JSON just enough to know its nesting: linear, strings skipped."""
+    depth = max_depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token == '"':
+            return BracketProfile(max_depth, depth, True)
+        if token == "{" or token == "[":
+            depth += 1
+            if depth > max_depth:
+                max_depth = depth
+        elif token == "}" or token == "]":
+            depth -= 1
+    return BracketProfile(max_depth, depth, False)
+
+
+def is_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when the JSON `text` nests deeper than `limit` (cheap upper bound first)."""
+    if text.count("{") + text.count("[") <= limit:
+        return False
+    return bracket_profile(text).max_depth > limit
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+_STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _lenient_loads(text: str) -> bool:
+    """True when Python's lenient json reads `text` (Infinity, NaN, 1e999, lone-surrogate escapes)."""
+    try:
+        json.loads(text)
+        return True
+    except (ValueError, RecursionError):
+        return False
+
+
+# ----------------------------------------------------------------------------------------------
+# System prompt
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SystemPrompt:
+    """A parsed system prompt. Cached and shared between rows: treat every field as read-only."""
+
+    instruction: str
+    tools: tuple[dict, ...]  # first definition of each name, in declaration order
+    names: tuple[str, ...]
+    signatures: dict[str, dict]  # name -> {"description", "parameters", "required"}
+    warnings: tuple[str, ...]  # structure warnings (duplicate declarations)
+    reject_reasons: tuple[str, ...]  # row reasons: not Glaive / a schema unreadable
+
+
+def _signature(schema: dict) -> dict:
+    parameters = schema.get("parameters", {})
+    required = parameters.get("required", []) if isinstance(parameters, dict) else []
+    return {
+        "description": schema.get("description", ""),
+        "parameters": parameters,
+        "required": required if isinstance(required, list) else [],
+    }
+
+
+@lru_cache(maxsize=32768)
+def parse_system(system: str) -> SystemPrompt:
+    """Split a system prompt into its instruction and every function schema it declares.
+
+    The instruction is the text after "SYSTEM: " without the schemas (text after the schemas, which
+    Glaive never has, is appended on a new line). Schemas start at the first line that begins with
+    "{"; each must be a JSON object with a non-empty string "name". Cached by the prompt text.
+    """
+    if not system.startswith(SYSTEM_PREFIX):
+        return SystemPrompt("", (), (), {}, (), (R.NOT_GLAIVE_SYSTEM,))
+    body = system[len(SYSTEM_PREFIX):]
+    if body.startswith(" "):
+        body = body[1:]
+    start = 0 if body.startswith("{") else body.find("\n{")
+    if start < 0:
+        return SystemPrompt(body.strip(), (), (), {}, (), ())
+    lead = body[:start].strip()
+    trailing = ""
+    declared: list[dict] = []
+    index, end = start, len(body)
+    while index < end:
+        while index < end and body[index] in " \t\r\n":
+            index += 1
+        if index >= end:
+            break
+        if body[index] != "{":
+            trailing = body[index:].strip()
+            if "\n{" in trailing:  # more schemas after free text: not a layout Glaive has
+                return SystemPrompt(lead, (), (), {}, (), (R.SYSTEM_SCHEMA_UNPARSEABLE,))
+            break
+        try:
+            _, stop = _STRICT_DECODER.raw_decode(body, index)
+            schema = orjson.loads(body[index:stop])  # strict: no lone surrogates, <= 1024 deep
+        except RecursionError:
+            return SystemPrompt(lead, (), (), {}, (), (R.SYSTEM_SCHEMA_TOO_DEEP,))
+        except ValueError as error:  # json.JSONDecodeError and orjson.JSONDecodeError
+            code = R.SYSTEM_SCHEMA_TOO_DEEP if "depth" in str(error) else R.SYSTEM_SCHEMA_UNPARSEABLE
+            return SystemPrompt(lead, (), (), {}, (), (code,))
+        if is_too_deep(body[index:stop]):
+            return SystemPrompt(lead, (), (), {}, (), (R.SYSTEM_SCHEMA_TOO_DEEP,))
+        if not isinstance(schema, dict) or not isinstance(schema.get("name"), str) or not schema["name"]:
+            return SystemPrompt(lead, (), (), {}, (), (R.SYSTEM_SCHEMA_UNPARSEABLE,))
+        declared.append(schema)
+        index = stop
+    instruction = f"{lead}\n{trailing}" if trailing else lead
+    first: dict[str, dict] = {}
+    warnings: set[str] = set()
+    for schema in declared:
+        name = schema["name"]
+        if name in first:
+            warnings.add(R.DUPLICATE_FUNCTION_IDENTICAL if first[name] == schema else R.DUPLICATE_FUNCTION_CONFLICT)
+        else:
+            first[name] = schema
+    return SystemPrompt(
+        instruction=instruction,
+        tools=tuple(first.values()),
+        names=tuple(first),
+        signatures={name: _signature(schema) for name, schema in first.items()},
+        warnings=tuple(sorted(warnings)),
+        reject_reasons=(),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Calls
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ParsedCall:
+    """One call read from an assistant turn: either name + arguments, or the malformed codes."""
+
+    name: str | None
+    arguments: dict | None
+    malformed: list[str] = field(default_factory=list)  # why it could not be read (empty when read)
+    repairs: list[str] = field(default_factory=list)  # exact repairs applied (structure warnings)
+
+    @property
+    def ok(self) -> bool:
+        return not self.malformed
+
+
+def _diagnose_arguments(text: str) -> str:
+    """Why `text` (which orjson refused) is not a JSON object: one malformed code."""
+    profile = bracket_profile(text)
+    if profile.max_depth > MAX_JSON_DEPTH:
+        return R.ARGUMENTS_TOO_DEEP
+    if _lenient_loads(text):
+        return R.NONSTANDARD_JSON
+    if _PLACEHOLDER.search(text):
+        return R.PLACEHOLDER_ARGUMENT
+    if profile.open_string or profile.open_brackets > 0:
+        return R.CALL_TRUNCATED
+    return R.CALL_UNPARSEABLE
+
+
+def parse_arguments_text(text: str, call: ParsedCall) -> None:
+    """Read the JSON text of a call's arguments into `call` (arguments or malformed codes).
+
+    Repairs, each exact and flagged: \\' read as ' (ESCAPED_APOSTROPHE); one "}" too many at the
+    end (EXTRA_CLOSING_BRACE).
+    """
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        value = _NOT_READ
+        candidates = []
+        if "\\'" in text:
+            candidates.append((_BACKSLASH_PAIR.sub(_unescape_pair, text), R.ESCAPED_APOSTROPHE))
+        stripped = text.rstrip()
+        if stripped.endswith("}}"):
+            candidates.append((stripped[:-1], R.EXTRA_CLOSING_BRACE))
+        for candidate, repair in candidates:
+            try:
+                value = orjson.loads(candidate)
+            except orjson.JSONDecodeError:
+                continue
+            call.repairs.append(repair)
+            break
+        if value is _NOT_READ:
+            call.malformed.append(_diagnose_arguments(text))
+            return
+    if not isinstance(value, dict):
+        call.malformed.append(R.ARGUMENTS_NOT_OBJECT)
+        return
+    if is_too_deep(text):
+        call.malformed.append(R.ARGUMENTS_TOO_DEEP)
+        return
+    call.arguments = value
+
+
+_NOT_READ = object()
+
+
+def _unescape_pair(match: re.Match) -> str:
+    return "'" if match.group(1) == "'" else match.group(0)
+
+
+def _call_from_object(obj: Any, call: ParsedCall) -> None:
+    """A call whose text was valid JSON as a whole: arguments written as an object (or a JSON string)."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("name"), str) or not obj["name"]:
+        call.malformed.append(R.CALL_UNPARSEABLE)
+        return
+    call.name = obj["name"]
+    if "arguments" not in obj:
+        call.malformed.append(R.WRONG_ARGUMENTS_KEY if "parameters" in obj else R.CALL_UNPARSEABLE)
+        return
+    if len(obj) != 2:
+        call.malformed.append(R.CALL_UNPARSEABLE)  # keys besides name and arguments would be lost
+        return
+    arguments = obj["arguments"]
+    if isinstance(arguments, str):
+        parse_arguments_text(arguments, call)  # OpenAI's form: the arguments as a JSON string
+        return
+    if not isinstance(arguments, dict):
+        call.malformed.append(R.ARGUMENTS_NOT_OBJECT)
+        return
+    call.repairs.append(R.ARGUMENTS_PLAIN_OBJECT)
+    call.arguments = arguments
+
+
+def parse_call(text: str) -> ParsedCall:
+    """Parse the text after <functioncall> (its <|endoftext|> already removed) into name + arguments.
+
+    Accepted: Glaive's {"name": "f", "arguments": '<JSON object text>'} (apostrophes inside the quoted
+    text are fine: the text runs to the final "'}"), pretty-printed or not, any Unicode; arguments as a
+    plain object {"name": "f", "arguments": {...}} (flagged ARGUMENTS_PLAIN_OBJECT); \\' escapes and one
+    extra closing brace (both repaired and flagged). Everything else gets a malformed code, never a guess.
+    """
+    call = ParsedCall(None, None)
+    body = text.strip()
+    if not body:
+        call.malformed.append(R.CALL_TRUNCATED)
+        return call
+    if len(body) > 1 and body[-1] == "}":
+        try:
+            obj = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            _call_from_object(obj, call)
+            if call.ok and is_too_deep(body, MAX_JSON_DEPTH + 1):
+                call.malformed.append(R.ARGUMENTS_TOO_DEEP)
+            return call
+    head = _CALL_HEAD.match(body)
+    if head is None:
+        profile = bracket_profile(body)
+        call.malformed.append(
+            R.CALL_TRUNCATED if body.startswith("{") and (profile.open_string or profile.open_brackets > 0)
+            else R.CALL_UNPARSEABLE
+        )
+        return call
+    try:
+        name = orjson.loads(head.group(1))
+    except orjson.JSONDecodeError:
+        call.malformed.append(R.CALL_UNPARSEABLE)
+        return call
+    if not name:
+        call.malformed.append(R.CALL_UNPARSEABLE)
+        return call
+    call.name = name
+    if head.group(2) == "parameters":
+        call.malformed.append(R.WRONG_ARGUMENTS_KEY)
+        return call
+    rest = body[head.end():]
+    if rest.startswith("'"):
+        if rest.endswith("'}") and len(rest) >= 3:
+            parse_arguments_text(rest[1:-2], call)
+        elif rest.endswith("'}}") and len(rest) >= 4:
+            parse_arguments_text(rest[1:-3], call)
+            if call.ok:
+                call.repairs.append(R.EXTRA_CLOSING_BRACE)
+        else:
+            inner = rest[1:]
+            profile = bracket_profile(inner)
+            cut = profile.open_string or profile.open_brackets > 0 or not inner.rstrip().endswith("'")
+            call.malformed.append(R.CALL_TRUNCATED if cut else R.CALL_UNPARSEABLE)
+        return call
+    # Plain-object arguments that orjson refused as a whole call: read them without the wrapper's "}".
+    if rest.endswith("}"):
+        parse_arguments_text(rest[:-1], call)
+        if call.ok:
+            call.repairs.append(R.ARGUMENTS_PLAIN_OBJECT)
+        return call
+    profile = bracket_profile(rest)
+    call.malformed.append(R.CALL_TRUNCATED if profile.open_string or profile.open_brackets > 0 else R.CALL_UNPARSEABLE)
+    return call
+
+
+# ----------------------------------------------------------------------------------------------
+# Chat
+# ----------------------------------------------------------------------------------------------
+
+NOT_JSON = object()  # stands for a function response that is not JSON
+
+
+@dataclass(slots=True)
+class ParsedChat:
+    """A chat split into turns, with its calls read and its shape checked."""
+
+    turns: list[dict] = field(default_factory=list)
+    calls: list[dict] = field(default_factory=list)  # [{"name", "arguments"}] of the calls that were read
+    num_user_turns: int = 0
+    num_assistant_turns: int = 0  # every ASSISTANT: turn, text or call
+    num_call_attempts: int = 0  # calls read + calls that could not be read (<functioncall> or foreign syntax)
+    num_function_responses: int = 0
+    max_calls_in_one_turn: int = 0
+    assistant_texts: list[str] = field(default_factory=list)  # assistant text turns (not call turns)
+    response_values: list[Any] = field(default_factory=list)  # parsed JSON of each response, or NOT_JSON
+    response_texts: list[str] = field(default_factory=list)
+    malformed: set[str] = field(default_factory=set)
+    warnings: set[str] = field(default_factory=set)
+
+    @property
+    def is_glaive(self) -> bool:
+        return bool(self.turns) or self.num_call_attempts > 0
+
+
+def _split_raw_turns(chat: str, warnings: set[str]) -> tuple[list[tuple[str, str]], int]:
+    """Cut the chat at every role marker that follows a blank line: [(marker, text after it)].
+
+    Also returns how many of those markers follow a newline (all but a first one at the very start).
+    """
+    starts = [match.end() for match in _TURN_BOUNDARY.finditer(chat)]
+    head_end = starts[0] - 2 if starts else len(chat)
+    head = chat[:head_end]
+    head_text = head.lstrip()
+    if head_text.startswith(ROLE_MARKERS):
+        starts.insert(0, head_end - len(head_text))
+    elif head_text.strip():
+        warnings.add(R.UNMARKED_LEADING_TEXT)
+    pieces: list[tuple[str, str]] = []
+    last = len(starts) - 1
+    for position, start in enumerate(starts):
+        end = starts[position + 1] - 2 if position < last else len(chat)
+        if chat.startswith(USER_MARKER, start):
+            pieces.append((USER_MARKER, chat[start + 5:end]))
+        elif chat.startswith(ASSISTANT_MARKER, start):
+            pieces.append((ASSISTANT_MARKER, chat[start + 10:end]))
+        else:
+            pieces.append((RESPONSE_MARKER, chat[start + 18:end]))
+    after_newline = len(starts) - (1 if starts and (starts[0] == 0 or chat[starts[0] - 1] != "\n") else 0)
+    return pieces, after_newline
+
+
+def _has_stray_markers(chat: str, markers_after_newline: int, endings: int) -> bool:
+    """True when a marker shows up anywhere but where a turn starts or an assistant turn ends.
+
+    Counting is enough: every turn start after a newline holds one "\\n<MARKER>:" and every properly
+    ended assistant turn one <|endoftext|>; any extra occurrence is a stray inside some turn.
+    """
+    line_markers = chat.count("\nUSER:") + chat.count("\nASSISTANT:") + chat.count("\nFUNCTION RESPONSE:")
+    return line_markers > markers_after_newline or chat.count(ENDOFTEXT) > endings
+
+
+def parse_chat(chat: str) -> ParsedChat:
+    """Split `chat` into turns, read every call, pair calls with responses and check the shape."""
+    parsed = ParsedChat()
+    warnings = parsed.warnings
+    malformed = parsed.malformed
+    turns = parsed.turns
+    pieces, markers_after_newline = _split_raw_turns(chat, warnings)
+    if not pieces:
+        return parsed
+    pending: list[str | None] = []  # call ids of the latest call turn still waiting for a response
+    previous = ""  # role of the previous turn: user, assistant, function_call, function_response
+    endings = 0  # assistant turns properly ended by <|endoftext|>
+    call_index = 0
+    for marker, raw_text in pieces:
+        text = raw_text.strip()
+        if marker is USER_MARKER:
+            if text.endswith(ENDOFTEXT):
+                text = text[:-13].rstrip()
+            if pending:
+                warnings.add(R.CALL_WITHOUT_RESPONSE)
+                pending.clear()
+            if previous == "user":
+                warnings.add(R.CONSECUTIVE_USER_TURNS)
+            if not text:
+                warnings.add(R.EMPTY_TURN)
+            parsed.num_user_turns += 1
+            turns.append({"role": "user", "content": text})
+            previous = "user"
+            continue
+        if marker is RESPONSE_MARKER:
+            if text.endswith(ENDOFTEXT):
+                text = text[:-13].rstrip()
+            parsed.num_function_responses += 1
+            if pending:
+                call_id = pending.pop(0)
+            else:
+                call_id = None
+                malformed.add(R.ORPHAN_FUNCTION_RESPONSE)
+            value = _read_response(text, warnings)
+            parsed.response_values.append(value)
+            parsed.response_texts.append(text)
+            turns.append({"role": "function_response", "content": text, "call_id": call_id})
+            previous = "function_response"
+            continue
+        # An assistant turn: text, or a call (maybe with text before it).
+        parsed.num_assistant_turns += 1
+        if text.endswith(ENDOFTEXT):
+            text = text[:-13].rstrip()
+            endings += 1
+        else:
+            warnings.add(R.MISSING_ENDOFTEXT)
+        if pending:
+            warnings.add(R.CALL_WITHOUT_RESPONSE)
+            pending.clear()
+        if previous == "assistant":
+            warnings.add(R.CONSECUTIVE_ASSISTANT_TURNS)
+        tag_at = text.find(CALL_TAG)
+        if tag_at < 0:
+            if "to=" in text and _FOREIGN_CALL.search(text):
+                malformed.add(R.FOREIGN_CALL_SYNTAX)
+                parsed.num_call_attempts += 1
+                parsed.max_calls_in_one_turn = max(parsed.max_calls_in_one_turn, 1)
+                pending.append(None)
+            if not text:
+                warnings.add(R.EMPTY_TURN)
+            parsed.assistant_texts.append(text)
+            turns.append({"role": "assistant", "content": text})
+            previous = "assistant"
+            continue
+        before = text[:tag_at].rstrip()
+        if before:
+            warnings.add(R.TEXT_BEFORE_CALL)
+        segments = text[tag_at + 14:].split(CALL_TAG)
+        parsed.num_call_attempts += len(segments)
+        if len(segments) > parsed.max_calls_in_one_turn:
+            parsed.max_calls_in_one_turn = len(segments)
+        for position, segment in enumerate(segments):
+            call = parse_call(segment)
+            if call.repairs:
+                warnings.update(call.repairs)
+            if not call.ok:
+                malformed.update(call.malformed)
+                pending.append(None)
+                continue
+            call_id = f"call_{call_index}"
+            call_index += 1
+            pending.append(call_id)
+            parsed.calls.append({"name": call.name, "arguments": call.arguments})
+            turns.append(
+                {
+                    "role": "function_call",
+                    "content": before if position == 0 else "",
+                    "name": call.name,
+                    "arguments": call.arguments,
+                    "call_id": call_id,
+                    "parallel": position > 0,
+                }
+            )
+        previous = "function_call"
+    if pending:
+        warnings.add(R.CALL_WITHOUT_RESPONSE)
+    if previous == "user":
+        warnings.add(R.ENDS_ON_USER_TURN)
+    if _has_stray_markers(chat, markers_after_newline, endings):
+        warnings.add(R.STRAY_MARKER)
+    return parsed
+
+
+def _read_response(text: str, warnings: set[str]) -> Any:
+    """The parsed JSON of a function response, or NOT_JSON (with the matching warning)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        if "depth" in str(error):
+            warnings.add(R.RESPONSE_TOO_DEEP)
+        else:
+            profile = bracket_profile(text)
+            starts_json = text[:1] in ('{', '[', '"')
+            truncated = starts_json and (profile.open_string or profile.open_brackets > 0)
+            warnings.add(R.RESPONSE_TRUNCATED if truncated else R.RESPONSE_NOT_JSON)
+        return NOT_JSON

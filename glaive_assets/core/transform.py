@@ -1,0 +1,183 @@
+"""One raw row in, one outcome out: a processed record (every PROCESSED_COLUMNS key) or a reject.
+
+process_row never raises. A row that is not a Glaive record, or whose calls cannot be read
+faithfully, becomes a reject with its reason codes; everything else becomes a processed record with
+its validation errors and structure warnings. A bug inside the core would still give a reject, with
+the code internal_error, rather than stop a run (the fuzz tests assert it never appears).
+
+record_id: the first 32 hex digits (128 bits) of SHA-256 over len(system) as 8 big-endian bytes,
+the UTF-8 bytes of system, then those of chat (lone surrogates kept as their surrogatepass bytes, so
+the id is of the text as read). A row without string system and chat is identified by SHA-256 of
+b"row:" + its strict JSON line (jsonio.dumps_line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from glaive_assets.core import reasons as R
+from glaive_assets.core.features import light_features
+from glaive_assets.core.jsonio import dumps_line, repair_text
+from glaive_assets.core.parse import ParsedChat, SystemPrompt, parse_chat, parse_system
+from glaive_assets.core.validate import validate_call
+
+@dataclass(frozen=True, slots=True)
+class RowOutcome:
+    """Exactly one of processed / reject is set."""
+
+    processed: dict[str, Any] | None = None
+    reject: dict[str, Any] | None = None
+
+
+def _utf8(text: str) -> tuple[bytes, bool]:
+    """UTF-8 bytes of `text` and whether it held lone surrogates."""
+    try:
+        return text.encode("utf-8"), False
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass"), True
+
+
+def record_id_of(system_bytes: bytes, chat_bytes: bytes) -> str:
+    digest = hashlib.sha256(len(system_bytes).to_bytes(8, "big"))
+    digest.update(system_bytes)
+    digest.update(chat_bytes)
+    return digest.hexdigest()[:32]
+
+
+def record_id(system: str, chat: str) -> str:
+    """The stable content hash of (system, chat); see the module docstring."""
+    return record_id_of(_utf8(system)[0], _utf8(chat)[0])
+
+
+def raw_row_id(row: Any) -> str:
+    return hashlib.sha256(b"row:" + dumps_line(row)).hexdigest()[:32]
+
+
+def _reject(source_index: Any, rid: str, reasons: list[str], raw: Any, features: dict | None) -> RowOutcome:
+    return RowOutcome(
+        reject={
+            "source_index": source_index,
+            "record_id": rid,
+            "reasons": sorted(set(reasons)),
+            "raw": raw,
+            "features": features,
+        }
+    )
+
+
+def reject_unreadable_row(source_index: int, text: str, error: str) -> RowOutcome:
+    """The reject for a source line that could not be decoded at all (reason unreadable_row).
+
+    raw is {"text": the line as read, "error": the decoder's message}; record_id hashes the text.
+    """
+    text = text if isinstance(text, str) else repr(text)
+    error = error if isinstance(error, str) else repr(error)
+    rid = hashlib.sha256(b"unreadable:" + _utf8(text)[0]).hexdigest()[:32]
+    return _reject(source_index, rid, [R.UNREADABLE_ROW], {"text": text, "error": error}, None)
+
+
+def process_row(row: Any, source_index: int) -> RowOutcome:
+    """Parse, validate and featurize one raw row. Never raises."""
+    try:
+        return _process_row(row, source_index)
+    except Exception:  # a bug, or MemoryError-like trouble: reject, never stop the run
+        try:
+            rid = raw_row_id(row)
+        except Exception:
+            rid = ""
+        return _reject(source_index, rid, [R.INTERNAL_ERROR], row, None)
+
+
+def _process_row(row: Any, source_index: int) -> RowOutcome:
+    if not isinstance(row, dict):
+        return _reject(source_index, raw_row_id(row), [R.ROW_NOT_OBJECT], row, None)
+    system = row.get("system")
+    chat = row.get("chat")
+    reasons: list[str] = []
+    if system is None:
+        reasons.append(R.MISSING_SYSTEM)
+    elif not isinstance(system, str):
+        reasons.append(R.FIELD_NOT_STRING)
+    if chat is None:
+        reasons.append(R.MISSING_CHAT)
+    elif not isinstance(chat, str):
+        reasons.append(R.FIELD_NOT_STRING)
+    if reasons:
+        return _reject(source_index, raw_row_id(row), reasons, row, None)
+
+    system_bytes, system_bad = _utf8(system)
+    chat_bytes, chat_bad = _utf8(chat)
+    rid = record_id_of(system_bytes, chat_bytes)
+    if system_bad:
+        system = repair_text(system)
+    if chat_bad:
+        chat = repair_text(chat)
+    if not chat.strip():
+        return _reject(source_index, rid, [R.EMPTY_CHAT], row, None)
+
+    prompt = parse_system(system)
+    parsed = parse_chat(chat)
+    if not parsed.is_glaive:
+        reasons.append(R.NOT_GLAIVE_CHAT)
+    reasons.extend(prompt.reject_reasons)
+    reasons.extend(parsed.malformed)
+    if reasons:
+        features = light_features(parsed, prompt) if parsed.is_glaive else None
+        return _reject(source_index, rid, reasons, row, features)
+
+    warnings = parsed.warnings
+    if prompt.warnings:
+        warnings.update(prompt.warnings)
+    if system_bad or chat_bad:
+        warnings.add(R.INVALID_UNICODE)
+    return RowOutcome(processed=build_processed(source_index, rid, system, chat, prompt, parsed))
+
+
+def build_processed(
+    source_index: Any, rid: str, system: str, chat: str, prompt: SystemPrompt, parsed: ParsedChat
+) -> dict[str, Any]:
+    """The processed record of a conversation without malformed calls, keys in PROCESSED_COLUMNS order."""
+    errors: set[str] = set()
+    for call in parsed.calls:
+        codes = validate_call(call["name"], call["arguments"], prompt)
+        if codes:
+            errors.update(codes)
+    record: dict[str, Any] = {
+        "source_index": source_index,
+        "record_id": rid,
+        "system": system,
+        "chat": chat,
+        "instruction": prompt.instruction,
+        "tools": list(prompt.tools),
+        "turns": parsed.turns,
+    }
+    features = light_features(parsed, prompt)
+    record.update(
+        num_turns=features["num_turns"],
+        num_assistant_turns=features["num_assistant_turns"],
+        num_calls=features["num_calls"],
+        num_function_responses=features["num_function_responses"],
+        num_defined_functions=features["num_defined_functions"],
+        defined_function_names=list(prompt.names),
+        function_calls=parsed.calls,
+        function_signatures=dict(prompt.signatures),
+    )
+    for key in (
+        "complexity_tier",
+        "turn_bucket",
+        "call_bucket",
+        "has_parallel",
+        "has_multiple_calls",
+        "has_defined_functions",
+        "has_malformed",
+        "has_function_error_response",
+        "has_refusal",
+        "has_error_handling",
+    ):
+        record[key] = features[key]
+    record["malformed_reasons"] = []
+    record["validation_errors"] = sorted(errors)
+    record["structure_warnings"] = sorted(parsed.warnings)
+    return record
