@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from glaive_assets.alerts.messages import MAX_LISTED_ITEMS, format_anomaly_message, format_check_failure_message
+from glaive_assets.alerts.messages import (
+    MAX_LISTED_ITEMS,
+    format_anomaly_message,
+    format_check_failure_message,
+    format_run_failure_message,
+)
 
 RUN_ID = "4f1c2a9e-0b7d-4c55-9a61-2f8e3d7c1b00"
 RUN_URL = f"http://127.0.0.1:3000/runs/{RUN_ID}"
@@ -109,3 +114,22 @@ def test_without_a_run_url_the_message_says_so_and_has_no_button() -> None:
     assert message["text"].splitlines()[-1] == "(no link to the run)"
     assert [block["type"] for block in message["blocks"]] == ["header", "section", "section"]
     assert message["text"].splitlines()[2] == ":red_circle: *a* / `c` [ERROR]"
+
+
+def test_run_failure_message_gives_job_run_error_and_link() -> None:
+    message = format_run_failure_message("glaive_job", RUN_ID, 'Step "glaive_raw" failed: <KeyError>\n', RUN_URL)
+    assert message["text"].splitlines() == [
+        "*Glaive run failed*",
+        f"Job `glaive_job`, run `{RUN_ID}`.",
+        '```Step "glaive_raw" failed: &lt;KeyError&gt;```',
+        f"<{RUN_URL}|View the run in Dagster>",
+    ]
+
+
+def test_run_failure_message_clips_a_long_error_and_keeps_the_code_fence_closed() -> None:
+    message = format_run_failure_message("j", "r1", "```" + "x" * 10_000, RUN_URL)
+    error_section = _section_texts(message)[1]
+    assert error_section.startswith("```'''x") and error_section.endswith("…```")
+    assert error_section.count("```") == 2
+    assert len(error_section) == 2_500 + 6
+    assert format_run_failure_message("j", "r1", "  ", "")["text"].splitlines()[2] == "```(no error message)```"

@@ -13,6 +13,7 @@ from typing import Any
 MAX_LISTED_ITEMS = 25  # lines listed in one message; the rest are counted
 _MAX_LINE_CHARS = 280
 _LINES_PER_SECTION = 10  # 10 lines of <= 280 characters fit a 3,000-character section
+_MAX_ERROR_CHARS = 2_500  # one section, with room for the code fence
 
 _SEVERITY_ORDER = {"ERROR": 0, "WARN": 1}
 
@@ -47,6 +48,15 @@ def format_check_failure_message(failures: Sequence[dict[str, Any]], run_url: st
     summary = f"*{_count(len(items), 'asset check')} failed*, {errors} with severity ERROR."
     lines = [_failure_line(failure) for failure in items]
     return _message(title, summary, lines, run_url)
+
+
+def format_run_failure_message(job_name: str, run_id: str, error: str, run_url: str) -> dict[str, Any]:
+    """The alert for a failed run (for a run-failure sensor): job, run id, the error clipped, the link."""
+    error_text = _escape(error.strip()).replace("```", "'''") or "(no error message)"
+    if len(error_text) > _MAX_ERROR_CHARS:
+        error_text = error_text[: _MAX_ERROR_CHARS - 1] + "…"
+    summary = f"Job `{_escape(job_name)}`, run `{_escape(run_id)}`."
+    return _message("Glaive run failed", summary, [f"```{error_text}```"], run_url)
 
 
 def _rule_line(rule: dict[str, Any]) -> str:
