@@ -158,6 +158,19 @@ def test_without_a_token_nothing_is_sent_and_a_warning_names_the_variable(
     assert _warnings(caplog) == [f"Slack alert to {CHANNEL} skipped: SLACK_BOT_TOKEN is not set."]
 
 
+@pytest.mark.parametrize("bad_token", ["test-bot\ntoken-8e1f", "test-bot token-8e1f", "test-bot-tökén-8e1f"])
+def test_a_token_with_impossible_characters_is_not_sent(
+    slack_server: LoopbackSlackServer, caplog: pytest.LogCaptureFixture, bad_token: str
+) -> None:
+    # Sent as a header, http.client would raise an error quoting it, and slack_sdk would log that.
+    outcome = send_alert(_resource(slack_server, token=bad_token), format_anomaly_message(REPORT, RUN_ID, RUN_URL), LOG)
+
+    assert outcome == AlertOutcome(status="failed", channel=CHANNEL, error="invalid_token")
+    assert slack_server.requests == []
+    assert _warnings(caplog) == [f"Slack alert to {CHANNEL} not sent: SLACK_BOT_TOKEN holds characters no token has."]
+    assert "test-bot" not in caplog.text and "8e1f" not in caplog.text
+
+
 @pytest.mark.parametrize("message", [{}, {"text": ""}, {"text": "x", "blocks": "not a list"}, "text"])
 def test_a_malformed_message_is_refused_without_a_request(
     slack_server: LoopbackSlackServer, caplog: pytest.LogCaptureFixture, message: object

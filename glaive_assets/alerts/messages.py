@@ -26,7 +26,9 @@ def format_anomaly_message(anomaly_report: dict[str, Any], run_id: str, run_url:
     entries with `breached` true are listed, each with its value and threshold.
     """
     rules = anomaly_report.get("rules") if isinstance(anomaly_report, dict) else None
-    breached = [rule for rule in rules if isinstance(rule, dict) and rule.get("breached") is True] if isinstance(rules, list) else []
+    if not isinstance(rules, list):
+        rules = []
+    breached = [rule for rule in rules if isinstance(rule, dict) and rule.get("breached") is True]
 
     title = "Glaive data anomalies"
     summary = f"Run `{_escape(run_id)}`: *{_count(len(breached), 'anomaly rule')} breached*."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,11 +20,16 @@ AlertStatus = Literal["sent", "skipped_no_token", "failed"]
 # reported by urllib's own timeout; the deadline only cuts a server that drips bytes forever.
 _DEADLINE_GRACE_SECONDS = 0.5
 
+# Slack tokens are visible ASCII. Anything else would make http.client raise an error quoting the
+# header, token included, which slack_sdk then logs.
+_TOKEN_PATTERN = re.compile(r"[\x21-\x7e]+")
+
 
 @dataclass(frozen=True)
 class AlertOutcome:
     """What became of one alert. `error` is a Slack error code ("invalid_auth"), "http_<status>",
-    "timeout", "unreachable", "invalid_message" or "unexpected_<ExceptionType>"; None when sent."""
+    "timeout", "unreachable", "invalid_token", "invalid_message" or "unexpected_<ExceptionType>";
+    None when sent."""
 
     status: AlertStatus
     channel: str
@@ -60,6 +66,9 @@ def send_alert(slack: GlaiveSlackResource, message: dict[str, Any], log: logging
     if token is None:
         log.warning("Slack alert to %s skipped: %s is not set.", channel, TOKEN_ENV_VAR)
         return AlertOutcome(status="skipped_no_token", channel=channel)
+    if not _TOKEN_PATTERN.fullmatch(token):
+        log.warning("Slack alert to %s not sent: %s holds characters no token has.", channel, TOKEN_ENV_VAR)
+        return AlertOutcome(status="failed", channel=channel, error="invalid_token")
 
     text = message.get("text") if isinstance(message, dict) else None
     blocks = message.get("blocks") if isinstance(message, dict) else None
@@ -100,8 +109,8 @@ def _classify(error: Exception, token: str) -> _Failure:
         status = response.status_code
         # A non-200 answer is named by its status: slack_sdk puts its own parse error in "error".
         slack_error = response.get("error") if status == 200 and isinstance(response.data, dict) else None
-        code = str(slack_error) if slack_error else f"http_{status}"
-        return _Failure(_redact(code, token), f"Slack answered HTTP {status}: {_redact(code, token)}")
+        code = _redact(str(slack_error), token) if slack_error else f"http_{status}"
+        return _Failure(code, f"Slack answered HTTP {status}: {code}")
     if isinstance(error, TimeoutError):
         return _Failure("timeout", "no response within the timeout")
     if isinstance(error, URLError):
@@ -110,8 +119,9 @@ def _classify(error: Exception, token: str) -> _Failure:
         return _Failure("unreachable", _redact(f"cannot reach the Slack API: {error.reason}", token))
     if isinstance(error, OSError):  # reset or refused after connecting
         return _Failure("unreachable", _redact(f"cannot reach the Slack API: {error}", token))
+    # Only the type: the text of an unforeseen error might quote the request.
     name = type(error).__name__
-    return _Failure(f"unexpected_{name}", _redact(f"{name}: {error}", token))
+    return _Failure(f"unexpected_{name}", f"{name} while posting")
 
 
 def _redact(text: str, token: str) -> str:
