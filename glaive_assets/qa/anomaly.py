@@ -178,6 +178,7 @@ def markdown_table(report: dict[str, Any]) -> str:
             "ANOMALY" if check["is_anomaly"] else "ok",
             check["severity"],
         ])
-    healthy = "healthy" if report["pipeline_healthy"] else f"{report['anomalies_found']} anomalies"
+    found = report["anomalies_found"]
+    healthy = "healthy" if not found else f"{found} {'anomaly' if found == 1 else 'anomalies'}"
     header = f"**Anomaly rules**: {report['total_checks']} checks, {healthy}\n\n"
     return header + table(["rule", "value", "threshold", "result", "severity"], rows)
