@@ -24,11 +24,14 @@ TOKEN = "test-bot-token-3f9a7c1e"  # fake; unique so that its absence from logs 
 CHANNEL = "#glaive-test-alerts"
 RUN_ID = "9d0e5b7a-1c2f-4e3d-8a6b-5f4c3d2e1a0b"
 RUN_URL = f"http://127.0.0.1:3000/runs/{RUN_ID}"
-REPORT = {
-    "rules": [
-        {"name": "reject_rate", "value": 0.125, "threshold": 0.05, "operator": ">", "breached": True},
-        {"name": "processed_rows", "value": 812, "threshold": 1000, "operator": "<", "breached": True},
-    ]
+REPORT = {  # the shape of qa/anomaly.py's anomaly_report.json
+    "total_checks": 2,
+    "checks": [
+        {"check": "reject_rate", "value": 0.125, "threshold": 0.05, "comparison": ">", "is_anomaly": True,
+         "severity": "WARN", "message": "", "description": "all rejects / raw rows"},
+        {"check": "row_count", "value": 812, "threshold": 4000, "comparison": "<", "is_anomaly": True,
+         "severity": "ERROR", "message": "", "description": "processed records"},
+    ],
 }
 LOG = logging.getLogger("glaive_assets_tests.alerts")
 
@@ -78,7 +81,7 @@ def test_sent_alert_reaches_the_channel_with_rules_values_thresholds_and_run_lin
     assert request.payload["channel"] == CHANNEL
     assert request.payload["text"] == message["text"]
     assert request.payload["blocks"] == message["blocks"]
-    for fragment in ("reject_rate", "0.125", "0.05", "processed_rows", "812", "1000", RUN_URL):
+    for fragment in ("reject_rate", "value 0.125", "max 0.05", "row_count", "value 812", "min 4000", RUN_URL):
         assert fragment in request.payload["text"]
 
     assert outcome == AlertOutcome(status="sent", channel=CHANNEL, message_ts=f"{request.received_at:.6f}")

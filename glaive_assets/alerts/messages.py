@@ -19,21 +19,23 @@ _SEVERITY_ORDER = {"ERROR": 0, "WARN": 1}
 
 
 def format_anomaly_message(anomaly_report: dict[str, Any], run_id: str, run_url: str) -> dict[str, Any]:
-    """The alert for a run whose anomaly report has breached rules.
+    """The alert for a run whose anomaly report (qa/anomaly.py, anomaly_report.json) has anomalies.
 
-    Reads `anomaly_report["rules"]`: a list of {"name", "value", "threshold", "breached"} with optional
-    "operator" (how value compares to threshold when breached, e.g. ">") and "description". Only
-    entries with `breached` true are listed, each with its value and threshold.
+    Lists each entry of `anomaly_report["checks"]` whose `is_anomaly` is true with its severity, value
+    and threshold ("max" for comparison ">", "min" for "<"), then what the rule measures, or, when
+    the value could not be computed, the report's message saying why.
     """
-    rules = anomaly_report.get("rules") if isinstance(anomaly_report, dict) else None
-    if not isinstance(rules, list):
-        rules = []
-    breached = [rule for rule in rules if isinstance(rule, dict) and rule.get("breached") is True]
+    checks = anomaly_report.get("checks") if isinstance(anomaly_report, dict) else None
+    if not isinstance(checks, list):
+        checks = []
+    anomalies = [check for check in checks if isinstance(check, dict) and check.get("is_anomaly") is True]
+    errors = sum(1 for check in anomalies if str(check.get("severity", "")).upper() == "ERROR")
 
-    title = "Glaive data anomalies"
-    summary = f"Run `{_escape(run_id)}`: *{_count(len(breached), 'anomaly rule')} breached*."
-    lines = [_rule_line(rule) for rule in breached]
-    return _message(title, summary, lines, run_url)
+    summary = (
+        f"Run `{_escape(run_id)}`: *{len(anomalies)} of {_count(len(checks), 'anomaly rule')} breached*,"
+        f" {errors} with severity ERROR."
+    )
+    return _message("Glaive data anomalies", summary, [_anomaly_line(check) for check in anomalies], run_url)
 
 
 def format_check_failure_message(failures: Sequence[dict[str, Any]], run_url: str) -> dict[str, Any]:
@@ -61,14 +63,15 @@ def format_run_failure_message(job_name: str, run_id: str, error: str, run_url: 
     return _message("Glaive run failed", summary, [f"```{error_text}```"], run_url)
 
 
-def _rule_line(rule: dict[str, Any]) -> str:
-    name = _escape(str(rule.get("name", "unnamed rule")))
-    operator = _escape(str(rule.get("operator", "")).strip())
-    threshold = f"{operator} {_number(rule.get('threshold'))}" if operator else _number(rule.get("threshold"))
-    line = f"• *{name}*: value {_number(rule.get('value'))}, threshold {threshold}"
-    description = rule.get("description")
-    if description:
-        line += f" ({_escape(str(description))})"
+def _anomaly_line(check: dict[str, Any]) -> str:
+    name = _escape(str(check.get("check", "unnamed rule")))
+    severity = _escape(str(check.get("severity", "WARN")).upper())
+    bound = {">": "max ", "<": "min "}.get(str(check.get("comparison", "")), "")
+    value, threshold = _number(check.get("value")), _number(check.get("threshold"))
+    line = f"• *{name}* [{severity}]: value {value}, threshold {bound}{threshold}"
+    explanation = check.get("message") if check.get("value") is None else check.get("description")
+    if explanation:
+        line += f" ({_escape(str(explanation))})"
     return _clip(line)
 
 
@@ -103,21 +106,16 @@ def _message(title: str, summary: str, lines: list[str], run_url: str) -> dict[s
         chunk = "\n".join(listed[start : start + _LINES_PER_SECTION])
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
     if run_url:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    {"type": "button", "text": {"type": "plain_text", "text": "View the run in Dagster"}, "url": run_url}
-                ],
-            }
-        )
+        button = {"type": "button", "text": {"type": "plain_text", "text": "View the run in Dagster"}, "url": run_url}
+        blocks.append({"type": "actions", "elements": [button]})
     return {"text": text, "blocks": blocks}
 
 
 def _number(value: Any) -> str:
-    """Ints exact; floats to 6 significant digits, enough to tell a value from a nearby threshold."""
+    """Ints exact; floats to 6 significant digits. (qa.markdown.format_number keeps 4, which can show
+    a breaching 0.050004 as "0.05", the same as its threshold.)"""
     if value is None:
-        return "?"
+        return "n/a"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _escape(str(value))
     return str(value) if isinstance(value, int) else f"{value:.6g}"
