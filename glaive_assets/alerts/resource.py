@@ -8,7 +8,6 @@ SLACK_API_BASE_URL   Web API base URL, default "https://slack.com/api/" (point i
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 import dagster as dg
 from dagster_slack import SlackResource
@@ -29,7 +28,7 @@ class GlaiveSlackResource(SlackResource):
 
     # Optional so that the pipeline runs without Slack. repr=False keeps a resolved token out of
     # reprs; the Dagster UI shows only the EnvVar name (see slack_resource_from_env).
-    token: Optional[str] = Field(  # type: ignore[assignment]  # SlackResource declares `str`
+    token: str | None = Field(  # type: ignore[assignment]  # SlackResource declares `str`
         default=None,
         repr=False,
         description=f"Slack bot token, from the {TOKEN_ENV_VAR} environment variable. Unset: alerts are skipped.",
@@ -39,7 +38,7 @@ class GlaiveSlackResource(SlackResource):
     timeout_seconds: float = Field(
         default=DEFAULT_TIMEOUT_SECONDS,
         gt=0,
-        description="Upper bound in seconds for one alert: connect, send and read together.",
+        description="Upper bound in seconds for one alert, connect to last byte (send_alert allows 0.5 s more).",
     )
 
     @classmethod
