@@ -46,13 +46,12 @@ class AlertOutcome:
         return metadata
 
 
-class _Failure(Exception):
-    """A failed post, already classified and with a message free of the token."""
+@dataclass(frozen=True)
+class _Failure:
+    """A failed post, classified, with a detail free of the token."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+    code: str
+    detail: str
 
 
 def send_alert(slack: GlaiveSlackResource, message: dict[str, Any], log: logging.Logger) -> AlertOutcome:
