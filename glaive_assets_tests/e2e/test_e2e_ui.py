@@ -1,0 +1,203 @@
+"""End to end in a real browser: the Dagster UI of a real dagster dev shows the graph and its checks,
+and "Materialize all" clicked in the UI materializes every asset.
+
+Debian's Chromium (/usr/bin/chromium) driven by Playwright; skips loudly only when it is absent.
+Set GLAIVE_SCREENSHOT_DIR to keep the screenshots; GLAIVE_UPDATE_README_SCREENSHOT=1 also copies
+the lineage screenshot to docs/lineage.png.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from glaive_assets_tests.e2e.conftest import LaunchDagsterDev
+from glaive_assets_tests.e2e.dagster_dev import REPO_ROOT, DagsterDev, wait_for
+
+SOURCE_ASSET = "glaive_source"
+MATERIALIZABLE_ASSETS = (
+    "glaive_raw",
+    "glaive_processed",
+    "glaive_rejects",
+    "glaive_chatml",
+    "validation_report",
+    "anomaly_report",
+    "bias_report",
+    "pipeline_summary",
+)
+ALL_ASSETS = (SOURCE_ASSET, *MATERIALIZABLE_ASSETS)
+# Where each asset's file lands under GLAIVE_DATA_DIR (the contract in glaive_assets/artifacts.py).
+ARTIFACT_FILES = {
+    "glaive_raw": "raw/glaive_raw.jsonl",
+    "glaive_processed": "processed/glaive_processed.jsonl",
+    "glaive_rejects": "processed/glaive_rejects.jsonl",
+    "glaive_chatml": "processed/glaive_chatml.jsonl",
+    "validation_report": "processed/validation/validation_report.json",
+    "anomaly_report": "processed/validation/anomaly_report.json",
+    "bias_report": "processed/validation/bias_report.json",
+    "pipeline_summary": "processed/pipeline_summary.json",
+}
+SAMPLE_SIZE = 300
+VIEWPORT = {"width": 1400, "height": 900}
+README_SCREENSHOT = REPO_ROOT / "docs" / "lineage.png"
+UI_TIMEOUT_MS = 30_000
+
+pytestmark = [pytest.mark.e2e]
+
+ASSET_NODES_QUERY = """
+query E2EAssetNodes {
+  assetNodes {
+    assetKey { path }
+    groupName
+    isObservable
+    assetChecksOrError { __typename ... on AssetChecks { checks { name blocking
+      executionForLatestMaterialization { runId status } } } }
+  }
+}
+"""
+
+RUN_MATERIALIZATIONS_QUERY = """
+query E2ERunMaterializations($runId: ID!) {
+  runOrError(runId: $runId) {
+    __typename
+    ... on Run { status assetMaterializations { assetKey { path } } }
+  }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def ui_dev(chromium: Any, launch_dagster_dev: LaunchDagsterDev) -> DagsterDev:
+    # Depends on `chromium` first, so that a missing browser skips before dagster dev starts.
+    return launch_dagster_dev("ui_dev", {"GLAIVE_SOURCE": "sample", "GLAIVE_SAMPLE_SIZE": str(SAMPLE_SIZE)})
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def asset_nodes(dev: DagsterDev) -> dict[str, dict]:
+    return {node["assetKey"]["path"][-1]: node for node in dev.graphql(ASSET_NODES_QUERY)["assetNodes"]}
+
+
+def checks_of(node: dict) -> list[dict]:
+    checks = node["assetChecksOrError"]
+    assert checks["__typename"] == "AssetChecks", checks
+    return checks["checks"]
+
+
+def open_expanded_lineage(page: Any, dev: DagsterDev) -> None:
+    """The global asset lineage with every group expanded, zoomed to fit."""
+    page.goto(f"{dev.base_url}/asset-groups")
+    page.get_by_role("button", name="Materialize all").wait_for()
+    graph = page.locator("svg foreignObject")
+    graph.first.wait_for()
+    # "Expand all groups" (the graph's own shortcut, also in its settings menu) puts the groups in the URL;
+    # loading that URL again lays the expanded graph out to fit the viewport.
+    page.keyboard.press("Alt+e")
+    page.wait_for_url(re.compile(r"[?&]expanded="))
+    page.goto(page.url)
+    page.locator("svg foreignObject").get_by_text(SOURCE_ASSET, exact=True).wait_for()
+
+
+def visible_in_graph(page: Any, asset_name: str) -> bool:
+    nodes = page.locator("svg foreignObject").get_by_text(asset_name, exact=True)
+    return any(nodes.nth(index).is_visible() for index in range(nodes.count()))
+
+
+@pytest.mark.timeout(240)
+def test_lineage_page_shows_every_asset(ui_dev: DagsterDev, page: Any, screenshot_dir: Path) -> None:
+    nodes = asset_nodes(ui_dev)
+    assert sorted(nodes) == sorted(ALL_ASSETS)
+    assert nodes[SOURCE_ASSET]["isObservable"] is True
+
+    open_expanded_lineage(page, ui_dev)
+    for name in ALL_ASSETS:
+        assert visible_in_graph(page, name), f"{name} is not drawn on the lineage page"
+    for group in {node["groupName"] for node in nodes.values()}:
+        assert page.locator("svg foreignObject").get_by_text(group, exact=True).first.is_visible()
+    page.screenshot(path=str(screenshot_dir / "lineage_before_materialize.png"))
+
+
+@pytest.mark.timeout(240)
+def test_checks_tab_lists_the_checks_of_glaive_processed(ui_dev: DagsterDev, page: Any, screenshot_dir: Path) -> None:
+    check_names = sorted(check["name"] for check in checks_of(asset_nodes(ui_dev)["glaive_processed"]))
+    # The QA layer: a GX schema suite, anomaly rules and bias slices, each as asset checks.
+    for topic in ("schema", "anomal", "bias"):
+        assert any(topic in name for name in check_names), f"no {topic} check on glaive_processed: {check_names}"
+
+    page.goto(f"{ui_dev.base_url}/assets/glaive_processed?view=checks")
+    page.get_by_text(f"Checks ({len(check_names)})", exact=True).wait_for()
+    for name in check_names:
+        assert page.get_by_text(name, exact=True).first.is_visible(), f"check {name} not listed"
+    page.screenshot(path=str(screenshot_dir / "glaive_processed_checks.png"))
+
+
+def launch_materialize_all(page: Any) -> str:
+    """Click "Materialize all", confirm a dialog if one opens, and return the launched run's id prefix."""
+    page.get_by_role("button", name="Materialize all").click()
+    toast = page.get_by_text(re.compile(r"Launched run [0-9a-f]{8}"))
+    dialog = page.get_by_role("dialog")
+    toast.or_(dialog).first.wait_for()
+    if not toast.is_visible() and dialog.is_visible():
+        dialog.get_by_role("button", name=re.compile(r"^(Materialize|Launch)")).last.click()
+    toast.first.wait_for()
+    return re.search(r"Launched run ([0-9a-f]{8})", toast.first.inner_text()).group(1)
+
+
+@pytest.mark.timeout(300)
+def test_materialize_all_from_the_ui(ui_dev: DagsterDev, page: Any, screenshot_dir: Path) -> None:
+    started = time.monotonic()
+    open_expanded_lineage(page, ui_dev)
+    clicked_at = time.time()
+    run_prefix = launch_materialize_all(page)
+
+    ui_runs = wait_for(
+        lambda: [run for run in ui_dev.runs(tags={"dagster/from_ui": "true"}) if run.run_id.startswith(run_prefix)],
+        timeout=30, what=f"the UI-launched run {run_prefix}", diagnostics=ui_dev.log_tail,
+    )
+    assert len(ui_runs) == 1
+    assert ui_runs[0].creation_time >= clicked_at - 1
+    run = ui_dev.wait_for_run_to_finish(ui_runs[0].run_id, timeout=240)
+
+    data = ui_dev.graphql(RUN_MATERIALIZATIONS_QUERY, {"runId": run.run_id})["runOrError"]
+    materialized = {event["assetKey"]["path"][-1] for event in data["assetMaterializations"]}
+    assert materialized == set(MATERIALIZABLE_ASSETS)
+
+    for name, relative in ARTIFACT_FILES.items():
+        path = ui_dev.data_dir / relative
+        assert path.is_file() and path.stat().st_size > 0, f"{name}: {path} missing or empty"
+    raw_lines = (ui_dev.data_dir / ARTIFACT_FILES["glaive_raw"]).read_text(encoding="utf-8").splitlines()
+    assert len(raw_lines) == SAMPLE_SIZE
+    summary = json.loads((ui_dev.data_dir / ARTIFACT_FILES["pipeline_summary"]).read_text(encoding="utf-8"))
+    assert isinstance(summary, dict) and "status" in summary
+
+    # Every check of glaive_processed ran against the materialization of this run.
+    for check in checks_of(asset_nodes(ui_dev)["glaive_processed"]):
+        execution = check["executionForLatestMaterialization"]
+        assert execution is not None and execution["runId"] == run.run_id, (check["name"], execution)
+
+    # The finished graph, for the README: every asset materialized.
+    open_expanded_lineage(page, ui_dev)
+    wait_for(lambda: page.locator("svg foreignObject").get_by_text("Materialized", exact=True).count()
+             >= len(MATERIALIZABLE_ASSETS), timeout=30, what="every asset node to show Materialized")
+    lineage_png = screenshot_dir / "lineage.png"
+    page.screenshot(path=str(lineage_png))
+    if os.environ.get("GLAIVE_UPDATE_README_SCREENSHOT") == "1":
+        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(lineage_png, README_SCREENSHOT)
+    print(f"\nUI e2e: Materialize all -> run {run.run_id} succeeded; {time.monotonic() - started:.1f} s")
