@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from glaive_assets_tests.e2e.dagster_dev import DagsterDev, ProcessInfo, running_dagster_dev
+from glaive_assets_tests.e2e.dagster_dev import DagsterDev, LaunchDagsterDev, ProcessInfo, running_dagster_dev
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 # Playwright's own browser download cannot work offline: we drive Debian's Chromium.
@@ -25,8 +25,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT_DIR_ENV = "GLAIVE_SCREENSHOT_DIR"
-
-LaunchDagsterDev = Callable[[str, Mapping[str, str]], DagsterDev]
 
 
 def _assert_group_is_gone(instance: DagsterDev, survivors: list[ProcessInfo]) -> None:

@@ -365,6 +365,10 @@ class DagsterDev:
         return live_processes_in_group(pgid)
 
 
+# `launch(name, env_overrides)`: the conftest fixture that starts one dagster dev per test module.
+LaunchDagsterDev = Callable[[str, Mapping[str, str]], DagsterDev]
+
+
 def dagster_dev_env(
     dagster_home: Path, data_dir: Path, tmp_dir: Path, overrides: Mapping[str, str] | None = None
 ) -> dict[str, str]:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from glaive_assets_tests.e2e.conftest import LaunchDagsterDev
-from glaive_assets_tests.e2e.dagster_dev import DagsterDev, RunInfo, wait_for
+from glaive_assets_tests.e2e.dagster_dev import DagsterDev, LaunchDagsterDev, RunInfo, wait_for
 from glaive_assets_tests.e2e.glaive_rows import glaive_rows, write_jsonl_atomically
 
 SENSOR = "glaive_source_changed"

@@ -19,8 +19,7 @@ from typing import Any
 
 import pytest
 
-from glaive_assets_tests.e2e.conftest import LaunchDagsterDev
-from glaive_assets_tests.e2e.dagster_dev import REPO_ROOT, DagsterDev, wait_for
+from glaive_assets_tests.e2e.dagster_dev import REPO_ROOT, DagsterDev, LaunchDagsterDev, wait_for
 
 SOURCE_ASSET = "glaive_source"
 MATERIALIZABLE_ASSETS = (
