@@ -48,7 +48,7 @@ ROLE_MARKERS = (USER_MARKER, ASSISTANT_MARKER, RESPONSE_MARKER)
 MAX_JSON_DEPTH = 64
 
 # A turn starts at a marker that follows a blank line ("\n\n"; Glaive mostly uses "\n\n\n").
-_TURN_BOUNDARY = re.compile(r"\n\n(?=USER:|ASSISTANT:|FUNCTION RESPONSE:)")
+_TURN_SPLIT = re.compile(r"\n\n(USER:|ASSISTANT:|FUNCTION RESPONSE:)")
 # JSON lexing for the failure diagnostics: a whole string, a bracket, or an unterminated string's quote.
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|"', re.DOTALL)
 # {"name": "<JSON string>", "arguments": <rest>   (or "parameters")
@@ -57,6 +57,8 @@ _CALL_HEAD = re.compile(r'\{\s*"name"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")\s*,\s*"(a
 _BACKSLASH_PAIR = re.compile(r"\\([\\'])")
 # An unquoted placeholder such as [User provided data] where a JSON value belongs.
 _PLACEHOLDER = re.compile(r"[:,\[] ?\[[A-Za-z][A-Za-z ]*\]")
+# The same phrase as a whole JSON string value: "[User provided data]" (two words at least).
+_PLACEHOLDER_STRING = re.compile(r"\[[A-Za-z]+(?: [A-Za-z]+)+\]")
 # The other call syntax seen in Glaive: "AI to= get_song_lyrics: {...}" (also "to=functions.x" on a line).
 _FOREIGN_CALL = re.compile(r"(?:\bAI |^|\n)to= ?[A-Za-z_][\w.\-]*")
 
@@ -215,6 +217,7 @@ class ParsedCall:
     arguments: dict | None
     malformed: list[str] = field(default_factory=list)  # why it could not be read (empty when read)
     repairs: list[str] = field(default_factory=list)  # exact repairs applied (structure warnings)
+    validation: list[str] = field(default_factory=list)  # problems of the values read (validation errors)
 
     @property
     def ok(self) -> bool:
@@ -301,6 +304,33 @@ def _call_from_object(obj: Any, call: ParsedCall) -> None:
 
 
 def parse_call(text: str) -> ParsedCall:
+    """Parse the text after <functioncall> into a ParsedCall; see _read_call for what is accepted.
+
+    A string argument that is only a bracketed placeholder phrase ("[User provided data]") is read
+    as the string it is and flagged PLACEHOLDER_VALUE (a validation error).
+    """
+    call = _read_call(text)
+    if call.arguments and '"[' in text and _has_placeholder_value(call.arguments):
+        call.validation.append(R.PLACEHOLDER_VALUE)
+    return call
+
+
+def _has_placeholder_value(value: Any) -> bool:
+    """True when a string anywhere in `value` (at most MAX_JSON_DEPTH deep) is a placeholder phrase."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item[:1] == "[" and _PLACEHOLDER_STRING.fullmatch(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _read_call(text: str) -> ParsedCall:
     """Parse the text after <functioncall> (its <|endoftext|> already removed) into name + arguments.
 
     Accepted: Glaive's {"name": "f", "arguments": '<JSON object text>'} (apostrophes inside the quoted
@@ -313,7 +343,16 @@ def parse_call(text: str) -> ParsedCall:
     if not body:
         call.malformed.append(R.CALL_TRUNCATED)
         return call
-    if len(body) > 1 and body[-1] == "}":
+    head = _CALL_HEAD.match(body)
+    if head is not None and body.startswith("'", head.end()):
+        if head.group(2) == "parameters":
+            call.malformed.append(R.WRONG_ARGUMENTS_KEY)
+            return call
+        if not _read_name(head.group(1), call):
+            return call
+        _quoted_arguments(body[head.end():], call)
+        return call
+    if body[-1] == "}":
         try:
             obj = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -321,51 +360,59 @@ def parse_call(text: str) -> ParsedCall:
         else:
             _call_from_object(obj, call)
             if call.ok and is_too_deep(body, MAX_JSON_DEPTH + 1):
+                call.arguments = None
                 call.malformed.append(R.ARGUMENTS_TOO_DEEP)
             return call
-    head = _CALL_HEAD.match(body)
     if head is None:
-        profile = bracket_profile(body)
-        call.malformed.append(
-            R.CALL_TRUNCATED if body.startswith("{") and (profile.open_string or profile.open_brackets > 0)
-            else R.CALL_UNPARSEABLE
-        )
+        call.malformed.append(R.CALL_TRUNCATED if body[0] == "{" and _is_cut(body) else R.CALL_UNPARSEABLE)
         return call
-    try:
-        name = orjson.loads(head.group(1))
-    except orjson.JSONDecodeError:
-        call.malformed.append(R.CALL_UNPARSEABLE)
-        return call
-    if not name:
-        call.malformed.append(R.CALL_UNPARSEABLE)
-        return call
-    call.name = name
     if head.group(2) == "parameters":
         call.malformed.append(R.WRONG_ARGUMENTS_KEY)
         return call
-    rest = body[head.end():]
-    if rest.startswith("'"):
-        if rest.endswith("'}") and len(rest) >= 3:
-            parse_arguments_text(rest[1:-2], call)
-        elif rest.endswith("'}}") and len(rest) >= 4:
-            parse_arguments_text(rest[1:-3], call)
-            if call.ok:
-                call.repairs.append(R.EXTRA_CLOSING_BRACE)
-        else:
-            inner = rest[1:]
-            profile = bracket_profile(inner)
-            cut = profile.open_string or profile.open_brackets > 0 or not inner.rstrip().endswith("'")
-            call.malformed.append(R.CALL_TRUNCATED if cut else R.CALL_UNPARSEABLE)
+    if not _read_name(head.group(1), call):
         return call
+    rest = body[head.end():]
     # Plain-object arguments that orjson refused as a whole call: read them without the wrapper's "}".
     if rest.endswith("}"):
         parse_arguments_text(rest[:-1], call)
         if call.ok:
             call.repairs.append(R.ARGUMENTS_PLAIN_OBJECT)
         return call
-    profile = bracket_profile(rest)
-    call.malformed.append(R.CALL_TRUNCATED if profile.open_string or profile.open_brackets > 0 else R.CALL_UNPARSEABLE)
+    call.malformed.append(R.CALL_TRUNCATED if _is_cut(rest) else R.CALL_UNPARSEABLE)
     return call
+
+
+def _is_cut(text: str) -> bool:
+    """True when JSON `text` ends inside a string or with a bracket left open."""
+    profile = bracket_profile(text)
+    return profile.open_string or profile.open_brackets > 0
+
+
+def _read_name(literal: str, call: ParsedCall) -> bool:
+    try:
+        name = orjson.loads(literal)
+    except orjson.JSONDecodeError:
+        name = None
+    if not name:
+        call.malformed.append(R.CALL_UNPARSEABLE)
+        return False
+    call.name = name
+    return True
+
+
+def _quoted_arguments(rest: str, call: ParsedCall) -> None:
+    """Arguments written as '<JSON text>' followed by the call's closing "}" (rest starts at the quote)."""
+    if rest.endswith("'}") and len(rest) >= 3:
+        parse_arguments_text(rest[1:-2], call)
+    elif rest.endswith("'}}") and len(rest) >= 4:
+        parse_arguments_text(rest[1:-3], call)
+        if call.ok:
+            call.repairs.append(R.EXTRA_CLOSING_BRACE)
+    else:
+        inner = rest[1:]
+        # Cut off: inside the JSON text, or right after its closing quote (only the final "}" missing).
+        cut = _is_cut(inner) or inner.rstrip().endswith("'")
+        call.malformed.append(R.CALL_TRUNCATED if cut else R.CALL_UNPARSEABLE)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -391,6 +438,7 @@ class ParsedChat:
     response_texts: list[str] = field(default_factory=list)
     malformed: set[str] = field(default_factory=set)
     warnings: set[str] = field(default_factory=set)
+    validation: set[str] = field(default_factory=set)  # found while reading values (placeholder_value)
 
     @property
     def is_glaive(self) -> bool:
@@ -400,27 +448,22 @@ class ParsedChat:
 def _split_raw_turns(chat: str, warnings: set[str]) -> tuple[list[tuple[str, str]], int]:
     """Cut the chat at every role marker that follows a blank line: [(marker, text after it)].
 
-    Also returns how many of those markers follow a newline (all but a first one at the very start).
+    The marker is "U", "A" or "F" (USER:, ASSISTANT:, FUNCTION RESPONSE:). Also returns how many of
+    the markers follow a newline (all but a first one at the very start of the chat).
     """
-    starts = [match.end() for match in _TURN_BOUNDARY.finditer(chat)]
-    head_end = starts[0] - 2 if starts else len(chat)
-    head = chat[:head_end]
+    parts = _TURN_SPLIT.split(chat)
+    head = parts[0]
+    pieces = [(marker[0], text) for marker, text in zip(parts[1::2], parts[2::2])]
+    after_newline = len(pieces)
     head_text = head.lstrip()
     if head_text.startswith(ROLE_MARKERS):
-        starts.insert(0, head_end - len(head_text))
-    elif head_text.strip():
+        marker = next(m for m in ROLE_MARKERS if head_text.startswith(m))
+        pieces.insert(0, (marker[0], head_text[len(marker):]))
+        lead = len(head) - len(head_text)
+        if lead and head[lead - 1] == "\n":
+            after_newline += 1
+    elif head_text:
         warnings.add(R.UNMARKED_LEADING_TEXT)
-    pieces: list[tuple[str, str]] = []
-    last = len(starts) - 1
-    for position, start in enumerate(starts):
-        end = starts[position + 1] - 2 if position < last else len(chat)
-        if chat.startswith(USER_MARKER, start):
-            pieces.append((USER_MARKER, chat[start + 5:end]))
-        elif chat.startswith(ASSISTANT_MARKER, start):
-            pieces.append((ASSISTANT_MARKER, chat[start + 10:end]))
-        else:
-            pieces.append((RESPONSE_MARKER, chat[start + 18:end]))
-    after_newline = len(starts) - (1 if starts and (starts[0] == 0 or chat[starts[0] - 1] != "\n") else 0)
     return pieces, after_newline
 
 
@@ -449,7 +492,7 @@ def parse_chat(chat: str) -> ParsedChat:
     call_index = 0
     for marker, raw_text in pieces:
         text = raw_text.strip()
-        if marker is USER_MARKER:
+        if marker == "U":
             if text.endswith(ENDOFTEXT):
                 text = text[:-13].rstrip()
             if pending:
@@ -463,7 +506,7 @@ def parse_chat(chat: str) -> ParsedChat:
             turns.append({"role": "user", "content": text})
             previous = "user"
             continue
-        if marker is RESPONSE_MARKER:
+        if marker == "F":
             if text.endswith(ENDOFTEXT):
                 text = text[:-13].rstrip()
             parsed.num_function_responses += 1
@@ -490,6 +533,10 @@ def parse_chat(chat: str) -> ParsedChat:
             pending.clear()
         if previous == "assistant":
             warnings.add(R.CONSECUTIVE_ASSISTANT_TURNS)
+            if text and raw_text[:1] != " ":
+                # "...<|endoftext|>\n\n\nASSISTANT:\n1. ..." -- one answer cut in two by a stray marker
+                # (Glaive writes "ASSISTANT: " with a space at every real turn start).
+                warnings.add(R.STRAY_MARKER)
         tag_at = text.find(CALL_TAG)
         if tag_at < 0:
             if "to=" in text and _FOREIGN_CALL.search(text):
@@ -514,6 +561,8 @@ def parse_chat(chat: str) -> ParsedChat:
             call = parse_call(segment)
             if call.repairs:
                 warnings.update(call.repairs)
+            if call.validation:
+                parsed.validation.update(call.validation)
             if not call.ok:
                 malformed.update(call.malformed)
                 pending.append(None)

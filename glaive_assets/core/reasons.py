@@ -46,6 +46,7 @@ ARGUMENT_TYPE_MISMATCH = "argument_type_mismatch"  # JSON-schema "type" fails (a
 ARGUMENT_ENUM_MISMATCH = "argument_enum_mismatch"  # JSON-schema "enum" or "const" fails
 ARGUMENT_CONSTRAINT_VIOLATION = "argument_constraint_violation"  # any other keyword (minimum, minItems, ...)
 INVALID_DECLARED_SCHEMA = "invalid_declared_schema"  # the declared parameters are not a valid JSON schema
+PLACEHOLDER_VALUE = "placeholder_value"  # a string argument that is only "[User provided data]"-like text
 
 # --- conversation shape ----------------------------------------------------------------------------
 CALL_WITHOUT_RESPONSE = "call_without_response"  # no FUNCTION RESPONSE answers the call
@@ -104,6 +105,7 @@ VALIDATION_ERRORS = frozenset(
         ARGUMENT_ENUM_MISMATCH,
         ARGUMENT_CONSTRAINT_VIOLATION,
         INVALID_DECLARED_SCHEMA,
+        PLACEHOLDER_VALUE,
     }
 )
 STRUCTURE_WARNINGS = frozenset(

@@ -139,7 +139,7 @@ def build_processed(
     source_index: Any, rid: str, system: str, chat: str, prompt: SystemPrompt, parsed: ParsedChat
 ) -> dict[str, Any]:
     """The processed record of a conversation without malformed calls, keys in PROCESSED_COLUMNS order."""
-    errors: set[str] = set()
+    errors: set[str] = set(parsed.validation)
     for call in parsed.calls:
         codes = validate_call(call["name"], call["arguments"], prompt)
         if codes:

@@ -145,3 +145,9 @@ def _validators_of(system: SystemPrompt) -> dict[str, CompiledParameters]:
     table: dict[str, CompiledParameters] = {}
     _SYSTEM_VALIDATORS[id(system)] = (system, table)
     return table
+
+
+def clear_caches() -> None:
+    """Forget every compiled validator (benchmarks start each run cold)."""
+    _COMPILED.clear()
+    _SYSTEM_VALIDATORS.clear()

@@ -1,0 +1,1 @@
+"""Benchmark scripts: python -m glaive_assets.benchmarks.<name>."""

@@ -1,0 +1,143 @@
+"""Throughput of the core transform against a bare orjson decode of the same lines.
+
+    python -m glaive_assets.benchmarks.core --rows 100000 [--seed 0] [--repeat 3]
+
+Corpus: `--rows` Glaive-layout rows from glaive_assets.sources.sample (realistic mix with quirks),
+each encoded once as a JSON line (bytes), as the raw artifact holds them. Timed, one core:
+
+- bare decode: orjson.loads of every line;
+- process_row: orjson.loads + process_row (parse, validate, features), no output;
+- core transform: raw line in -> processed line + ChatML line out (bytes), or the reject line:
+  orjson.loads, process_row, to_chatml, dumps_line.
+
+Every repeat starts from empty caches (parsed system prompts, compiled validators), like a fresh
+run over the dataset; the best repeat is reported. The target is core transform <= 8x bare decode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import orjson
+
+from glaive_assets.core.chatml import to_chatml
+from glaive_assets.core.jsonio import dumps_line
+from glaive_assets.core.parse import parse_system
+from glaive_assets.core.transform import process_row
+from glaive_assets.core.validate import clear_caches
+from glaive_assets.sources.sample import iter_sample_rows
+
+TARGET_RATIO = 8.0
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: float
+    rows: int
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else float("inf")
+
+    @property
+    def microseconds_per_row(self) -> float:
+        return self.seconds / self.rows * 1e6 if self.rows else 0.0
+
+
+def build_corpus(rows: int, seed: int) -> list[bytes]:
+    """The sample rows as raw JSON lines (bytes), generated once, outside the timings."""
+    return [orjson.dumps(row) for _, row in iter_sample_rows(rows, seed)]
+
+
+def bare_decode(lines: list[bytes]) -> int:
+    loads = orjson.loads
+    for line in lines:
+        loads(line)
+    return len(lines)
+
+
+def process_only(lines: list[bytes]) -> int:
+    loads = orjson.loads
+    for index, line in enumerate(lines):
+        process_row(loads(line), index)
+    return len(lines)
+
+
+def core_transform(lines: list[bytes]) -> int:
+    """Raw line in, processed + ChatML lines (or a reject line) out; returns output bytes written."""
+    loads = orjson.loads
+    written = 0
+    for index, line in enumerate(lines):
+        outcome = process_row(loads(line), index)
+        processed = outcome.processed
+        if processed is not None:
+            written += len(dumps_line(processed)) + len(dumps_line(to_chatml(processed)))
+        else:
+            written += len(dumps_line(outcome.reject))
+    return written
+
+
+def reset_caches() -> None:
+    parse_system.cache_clear()
+    clear_caches()
+
+
+def best_of(name: str, work: Callable[[list[bytes]], int], lines: list[bytes], repeat: int) -> Timing:
+    best = float("inf")
+    for _ in range(repeat):
+        reset_caches()
+        gc.collect()
+        started = time.perf_counter()
+        work(lines)
+        best = min(best, time.perf_counter() - started)
+    return Timing(name, best, len(lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.rows <= 0:
+        parser.error("--rows must be positive")
+
+    started = time.perf_counter()
+    lines = build_corpus(args.rows, args.seed)
+    corpus_mb = sum(map(len, lines)) / 1e6
+    print(f"corpus: {len(lines):,} rows, {corpus_mb:.1f} MB of JSON lines "
+          f"(glaive_assets.sources.sample, seed {args.seed}; built in {time.perf_counter() - started:.1f} s)")
+
+    outcomes = [process_row(orjson.loads(line), index) for index, line in enumerate(lines)]
+    rejected = sum(outcome.processed is None for outcome in outcomes)
+    output_mb = core_transform(lines) / 1e6
+    print(f"outcome: {len(lines) - rejected:,} processed, {rejected:,} rejected; "
+          f"{output_mb:.1f} MB of processed + ChatML + reject lines")
+    del outcomes
+
+    timings = [
+        best_of("bare orjson.loads", bare_decode, lines, args.repeat),
+        best_of("loads + process_row", process_only, lines, args.repeat),
+        best_of("core transform (line in -> lines out)", core_transform, lines, args.repeat),
+    ]
+    bare = timings[0]
+    print(f"\n{'stage':<40} {'seconds':>9} {'rows/s':>11} {'us/row':>8} {'x bare':>7}")
+    for timing in timings:
+        ratio = timing.seconds / bare.seconds
+        print(f"{timing.name:<40} {timing.seconds:>9.3f} {timing.rows_per_second:>11,.0f} "
+              f"{timing.microseconds_per_row:>8.2f} {ratio:>7.1f}")
+    ratio = timings[-1].seconds / bare.seconds
+    verdict = "meets" if ratio <= TARGET_RATIO else "misses"
+    print(f"\ncore transform / bare decode = {ratio:.1f}x ({verdict} the {TARGET_RATIO:.0f}x target); "
+          f"{timings[-1].rows_per_second:,.0f} rows/s on one core")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
