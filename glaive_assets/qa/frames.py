@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_CHUNK_ROWS = 50_000
 
@@ -33,6 +35,8 @@ def read_jsonl(path: str | Path) -> Iterator[Any]:
 
 def frame_from_columns(data: dict[str, list[Any]], start: int = 0) -> pd.DataFrame:
     """An object-dtype DataFrame of equally long column lists, indexed start, start + 1, ..."""
+    import pandas as pd  # here, so that read_jsonl alone does not load pandas
+
     length = len(next(iter(data.values()))) if data else 0
     return pd.DataFrame(data, columns=list(data), index=pd.RangeIndex(start, start + length), dtype=object)
 
