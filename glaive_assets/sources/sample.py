@@ -4,7 +4,7 @@
 source_index 0..size-1 (size 0 means SAMPLE_ALL_ROWS = 112,960, the real dataset's size). Row i is a
 pure function of (seed, i): each row seeds its own `random.Random` from the pair, so the same seed gives
 byte-identical rows, any slice can be generated alone (`generate_sample_row`), and chunks can be made
-in parallel. The content (45 invented function schemas, argument values, phrasing, general
+in parallel. The content (47 invented function schemas, argument values, phrasing, general
 questions) lives in `sample_content.py`; nothing is copied from the real dataset.
 
 Layout (see ../shared/glaive/FORMAT.md):
