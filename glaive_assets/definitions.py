@@ -1,19 +1,18 @@
 """The code location: every asset, check, sensor, schedule and resource, merged from the domain folders."""
 
-from __future__ import annotations
 
 import dagster as dg
 
 from glaive_assets.alerts.resource import slack_resource_from_env
-from glaive_assets.defs.automation import automation_sensor
-from glaive_assets.defs.ingest.assets import glaive_raw, glaive_source
-from glaive_assets.defs.ingest.sensors import glaive_refresh_job, glaive_source_changed, weekly_refresh_schedule
-from glaive_assets.defs.quality.assets import anomaly_and_bias_reports, validation_report
-from glaive_assets.defs.quality.checks import anomaly_checks, bias_checks, schema_suite_check
-from glaive_assets.defs.quality.sensors import check_failure_sensor, run_failure_sensor
-from glaive_assets.defs.storage import ArtifactIOManager, GlaiveStorage
-from glaive_assets.defs.summary.assets import pipeline_summary
-from glaive_assets.defs.transform.assets import glaive_chatml, glaive_processed_and_rejects
+from glaive_assets.graph.automation import automation_sensor
+from glaive_assets.graph.ingest.assets import glaive_raw, glaive_source
+from glaive_assets.graph.ingest.sensors import glaive_refresh_job, glaive_source_changed, weekly_refresh_schedule
+from glaive_assets.graph.quality.assets import anomaly_and_bias_reports, validation_report
+from glaive_assets.graph.quality.checks import anomaly_checks, bias_checks, schema_suite_check
+from glaive_assets.graph.quality.sensors import check_failure_sensor, run_failure_sensor
+from glaive_assets.graph.storage import ArtifactIOManager, GlaiveStorage
+from glaive_assets.graph.summary.assets import pipeline_summary
+from glaive_assets.graph.transform.assets import glaive_chatml, glaive_processed_and_rejects
 from glaive_assets.settings import data_dir_from_env, use_multiprocess_executor
 
 

@@ -59,3 +59,8 @@ def use_multiprocess_executor() -> bool:
     if value not in {"in_process", "multiprocess"}:
         raise SettingsError(f"GLAIVE_EXECUTOR={value!r}: use 'in_process' or 'multiprocess'")
     return value == "multiprocess"
+
+
+def ui_url() -> str:
+    """Base URL of the Dagster UI, for run links in alerts (GLAIVE_UI_URL)."""
+    return os.environ.get("GLAIVE_UI_URL", "").strip().rstrip("/") or "http://127.0.0.1:3000"

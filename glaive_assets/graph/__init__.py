@@ -1,1 +1,1 @@
-"""The Dagster layer: thin assets, checks, sensors and resources over the pure core. One folder per domain."""
+"""The Dagster layer (the asset graph): thin assets, checks, sensors and resources over the pure core. One folder per domain."""

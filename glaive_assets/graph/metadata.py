@@ -1,6 +1,5 @@
 """Helpers that turn plain numbers into metadata the Dagster UI renders (tables, schemas, paths)."""
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any

@@ -1,6 +1,5 @@
 """Where artifacts live, and the IO manager that hands them from one asset to the next."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

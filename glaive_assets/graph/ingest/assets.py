@@ -1,14 +1,13 @@
 """The upstream dataset (an observable source) and glaive_raw, the rows read from it."""
 
-from __future__ import annotations
 
 from typing import Optional
 
 import dagster as dg
 from pydantic import Field
 
-from glaive_assets.defs.metadata import artifact_metadata, output
-from glaive_assets.defs.storage import GlaiveStorage
+from glaive_assets.graph.metadata import artifact_metadata, output
+from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.settings import SourceSettings
 from glaive_assets.sources.readers import SourceError, describe_source, iter_source_rows
 from glaive_assets.stages import RAW_COLUMNS, write_raw

@@ -1,12 +1,11 @@
 """Reruns: when the upstream source's data version changes, refresh the whole graph; weekly as well."""
 
-from __future__ import annotations
 
 import os
 
 import dagster as dg
 
-from glaive_assets.defs.ingest.assets import glaive_raw, source_fingerprint
+from glaive_assets.graph.ingest.assets import glaive_raw, source_fingerprint
 from glaive_assets.settings import SourceSettings
 from glaive_assets.sources.readers import SourceError
 

@@ -1,13 +1,12 @@
 """pipeline_summary: the run at a glance, from every artifact upstream."""
 
-from __future__ import annotations
 
 import dagster as dg
 
 from glaive_assets.artifacts import Artifact, read_json, write_json
-from glaive_assets.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
-from glaive_assets.defs.metadata import output
-from glaive_assets.defs.storage import GlaiveStorage
+from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
+from glaive_assets.graph.metadata import output
+from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.summary import build_pipeline_summary
 
 

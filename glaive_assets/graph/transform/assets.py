@@ -1,14 +1,13 @@
 """raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output."""
 
-from __future__ import annotations
 
 import dagster as dg
 
 from glaive_assets.artifacts import Artifact
 from glaive_assets.core.records import CALL_BUCKETS, COMPLEXITY_TIERS, PROCESSED_COLUMNS, REJECT_COLUMNS, TURN_BUCKETS
-from glaive_assets.defs.automation import REFRESH_WHEN_UPSTREAM_UPDATES
-from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output
-from glaive_assets.defs.storage import GlaiveStorage
+from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
+from glaive_assets.graph.metadata import artifact_metadata, counts_table, json_preview, output
+from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.stages import split_raw, write_chatml
 
 TRANSFORM_GROUP = "transform"

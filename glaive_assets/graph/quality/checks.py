@@ -1,0 +1,98 @@
+"""Asset checks on glaive_processed. Each reads the report asset that computed it, so GX and the
+statistics run once per run, and the UI shows the verdicts beside glaive_processed."""
+
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from glaive_assets.alerts import GlaiveSlackResource, format_anomaly_message, send_alert
+from glaive_assets.artifacts import Artifact, read_json
+from glaive_assets.qa import anomaly, bias, schema
+from glaive_assets.qa.markdown import format_share
+from glaive_assets.settings import ui_url
+
+PROCESSED = dg.AssetKey("glaive_processed")
+SEVERITY = {"WARN": dg.AssetCheckSeverity.WARN, "ERROR": dg.AssetCheckSeverity.ERROR}
+
+
+@dg.asset_check(
+    asset=PROCESSED,
+    name="schema_suite",
+    blocking=True,
+    additional_ins={"validation_report": dg.AssetIn("validation_report")},
+    description="The GX schema suite passes. Blocking at ERROR: glaive_chatml is never built from broken data.",
+)
+def schema_suite_check(validation_report: Artifact) -> dg.AssetCheckResult:
+    report = read_json(validation_report.path)
+    failing = [entry["expectation"] + (f"({entry['column']})" if entry.get("column") else "")
+               for entry in report["expectations"] if not entry["success"]]
+    return dg.AssetCheckResult(
+        passed=bool(report["success"]),
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=f"{report['passed']}/{report['total']} expectations passed",
+        metadata={
+            "passed": report["passed"],
+            "failed": report["failed"],
+            "failing_expectations": ", ".join(failing) or "none",
+            "expectations": dg.MetadataValue.md(schema.markdown_table(report)),
+        },
+    )
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(name=f"anomaly_{rule}", asset=PROCESSED, additional_deps=["anomaly_report"], description=meaning)
+        for rule, meaning in anomaly.RULES.items()
+    ],
+    ins={"anomaly_report": dg.AssetIn("anomaly_report")},
+    description="One result per anomaly rule; a run that finds anomalies sends one Slack message.",
+)
+def anomaly_checks(
+    context: dg.AssetCheckExecutionContext, slack: GlaiveSlackResource, anomaly_report: Artifact
+) -> Iterator[dg.AssetCheckResult]:
+    report = read_json(anomaly_report.path)
+    alert_metadata: dict[str, str] = {}
+    if report["anomalies_found"]:
+        run_id = context.run.run_id
+        message = format_anomaly_message(report, run_id, f"{ui_url()}/runs/{run_id}")
+        alert_metadata = send_alert(slack, message, context.log).as_metadata()
+    for check in report["checks"]:
+        yield dg.AssetCheckResult(
+            asset_key=PROCESSED,
+            check_name=f"anomaly_{check['check']}",
+            passed=not check["is_anomaly"],
+            severity=SEVERITY[check["severity"]],
+            description=check["message"],
+            metadata={
+                "value": check["value"],
+                "threshold": check["threshold"],
+                "comparison": check["comparison"],
+                **(alert_metadata if check["is_anomaly"] else {}),
+            },
+        )
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(name=f"bias_{family}", asset=PROCESSED, additional_deps=["bias_report"],
+                          description=f"No under-represented slice value in the {family} slices")
+        for family in bias.FAMILIES
+    ],
+    ins={"bias_report": dg.AssetIn("bias_report")},
+    description="Representation bias, one check per family of slices (WARN).",
+)
+def bias_checks(bias_report: Artifact) -> Iterator[dg.AssetCheckResult]:
+    report = read_json(bias_report.path)
+    for family, findings in bias.bias_findings_by_family(report).items():
+        yield dg.AssetCheckResult(
+            asset_key=PROCESSED,
+            check_name=f"bias_{family}",
+            passed=not findings,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{len(findings)} under-represented slice values" if findings else "balanced",
+            metadata={
+                "findings": len(findings),
+                "flagged": ", ".join(f"{f['slice']}={f['value']} ({format_share(f['share'])})" for f in findings) or "none",
+            },
+        )

@@ -1,0 +1,162 @@
+"""The asset graph end to end, in process: real sources, real GX, a temporary data dir and DAGSTER_HOME."""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import orjson
+import pytest
+
+from glaive_assets.artifacts import ARTIFACT_PATHS, MANIFEST_PATH, read_manifest
+from glaive_assets.core import reasons
+from glaive_assets_tests.dagster_helpers import (
+    check_results,
+    materialize,
+    read_lines,
+    run_config,
+    sample_rows,
+    write_jsonl_source,
+)
+
+ALL_FILES = list(ARTIFACT_PATHS)
+
+
+def _materializations(result) -> dict[str, dg.AssetMaterialization]:
+    return {m.asset_key.to_user_string(): m for m in result.get_asset_materialization_events() and
+            [event.event_specific_data.materialization for event in result.get_asset_materialization_events()]}
+
+
+def test_whole_graph_on_the_sample(instance, data_dir):
+    result = materialize(instance, data_dir, run_config(sample_size=300, seed=11))
+    assert result.success
+
+    # Every artifact exists, and the manifest's hash and row count are the file's.
+    manifest = read_manifest(data_dir)["artifacts"]
+    assert set(manifest) == set(ALL_FILES)
+    for name, relative in ARTIFACT_PATHS.items():
+        body = (data_dir / relative).read_bytes()
+        assert manifest[name]["sha256"] == hashlib.sha256(body).hexdigest(), name
+        assert manifest[name]["size_bytes"] == len(body), name
+    raw, processed, rejects, chatml = (read_lines(data_dir / ARTIFACT_PATHS[name]) for name in
+                                       ("glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml"))
+
+    # Nothing dropped: every raw row is processed or rejected, exactly once.
+    assert len(raw) == 300
+    assert sorted([r["source_index"] for r in processed] + [r["source_index"] for r in rejects]) == list(range(300))
+    assert len(chatml) == len(processed) == manifest["glaive_processed"]["rows"]
+    assert [c["metadata"]["source_index"] for c in chatml] == [r["source_index"] for r in processed]
+    assert all(reject["reasons"] for reject in rejects)
+
+    # Data versions are the artifacts' content hashes; metadata carries row counts and accounting.
+    materializations = _materializations(result)
+    for name in ("glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml"):
+        event = materializations[name]
+        assert event.tags["dagster/data_version"] == manifest[name]["sha256"], name
+        assert event.metadata["dagster/row_count"].value == manifest[name]["rows"], name
+    assert materializations["glaive_processed"].metadata["raw_rows"].value == 300
+    assert materializations["glaive_processed"].metadata["processed_rows"].value == len(processed)
+    schema_columns = {c.name for c in materializations["glaive_processed"].metadata["dagster/column_schema"].value.columns}
+    assert {"complexity_tier", "function_calls", "has_error_handling", "record_id"} <= schema_columns
+
+    # Checks ran beside glaive_processed; the schema suite passed on good data.
+    checks = check_results(result)
+    assert checks["schema_suite"].passed
+    assert {f"bias_{family}" for family in ("complexity", "conversation", "capability", "domain")} <= set(checks)
+    assert len([name for name in checks if name.startswith("anomaly_")]) == 8
+
+    summary = orjson.loads((data_dir / ARTIFACT_PATHS["pipeline_summary"]).read_bytes())
+    assert summary["stages"]["transform"]["accounted"] is True
+    assert summary["stages"]["chatml"]["chatml_rows"] == len(chatml)
+    assert summary["stages"]["schema_validation"]["status"] == "ok"
+    assert summary["source"] == {"source": "sample", "requested_sample_size": 300, "seed": 11}
+
+
+def test_local_jsonl_source_keeps_every_row_including_bad_ones(instance, data_dir, tmp_path):
+    rows = sample_rows(40)
+    source = write_jsonl_source(
+        tmp_path / "rows.jsonl", [*rows, None, 12, {"system": "SYSTEM: hi", "chat": None}],
+        extra_lines=[b'{"system": "SYSTEM: cut', b"[" * 20_000],
+    )
+    result = materialize(instance, data_dir, run_config(source=str(source), sample_size=0))
+    assert result.success
+
+    raw = read_lines(data_dir / ARTIFACT_PATHS["glaive_raw"])
+    assert [line["source_index"] for line in raw] == list(range(45))
+    assert [line["row"] for line in raw[:40]] == rows
+    assert "unreadable" in raw[43] and "unreadable" in raw[44]
+
+    processed = read_lines(data_dir / ARTIFACT_PATHS["glaive_processed"])
+    rejects = {r["source_index"]: r for r in read_lines(data_dir / ARTIFACT_PATHS["glaive_rejects"])}
+    assert len(processed) + len(rejects) == 45
+    assert rejects[40]["reasons"] == [reasons.ROW_NOT_OBJECT]
+    assert rejects[41]["reasons"] == [reasons.ROW_NOT_OBJECT]
+    assert reasons.MISSING_CHAT in rejects[42]["reasons"]
+    assert rejects[43]["reasons"] == [reasons.UNREADABLE_ROW]
+    assert rejects[44]["reasons"] == [reasons.UNREADABLE_ROW]
+
+
+def test_hf_source_reads_a_local_dataset_folder_through_datasets(instance, data_dir, tmp_path, monkeypatch):
+    rows = sample_rows(25, seed=5)
+    folder = tmp_path / "glaive-function-calling-v2"
+    folder.mkdir()
+    (folder / "glaive-function-calling-v2.json").write_bytes(orjson.dumps(rows))
+    monkeypatch.setenv("GLAIVE_HF_DATASET", str(folder))
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf_cache"))
+
+    result = materialize(instance, data_dir, run_config(source="hf", sample_size=0), selection="glaive_raw")
+    assert result.success
+    raw = read_lines(data_dir / ARTIFACT_PATHS["glaive_raw"])
+    assert [line["row"] for line in raw] == rows
+
+
+def test_failing_source_leaves_the_previous_raw_artifact_whole(instance, data_dir, tmp_path):
+    assert materialize(instance, data_dir, run_config(sample_size=50), selection="glaive_raw").success
+    raw_path = data_dir / ARTIFACT_PATHS["glaive_raw"]
+    before = raw_path.read_bytes()
+
+    missing = tmp_path / "no-such-file.jsonl"
+    result = materialize(instance, data_dir, run_config(source=str(missing), sample_size=0),
+                         selection="glaive_raw", raise_on_error=False)
+    assert not result.success
+    failure = result.get_step_failure_events()[0].step_failure_data.error
+    assert str(missing) in failure.message
+    assert raw_path.read_bytes() == before
+    assert sorted(p.name for p in raw_path.parent.iterdir()) == ["glaive_raw.jsonl"]
+
+
+def test_failed_schema_suite_blocks_chatml(instance, data_dir, tmp_path):
+    # 30 rows where 100 were requested: below the row-count bound (80..100) derived from the request.
+    source = write_jsonl_source(tmp_path / "short.jsonl", sample_rows(30))
+    result = materialize(instance, data_dir, run_config(source=str(source), sample_size=100), raise_on_error=False)
+
+    checks = check_results(result)
+    assert checks["schema_suite"].passed is False
+    assert checks["schema_suite"].severity == dg.AssetCheckSeverity.ERROR
+    materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
+    assert "glaive_processed" in materialized and "validation_report" in materialized
+    assert "glaive_chatml" not in materialized
+    assert not (data_dir / ARTIFACT_PATHS["glaive_chatml"]).exists()
+    report = orjson.loads((data_dir / ARTIFACT_PATHS["validation_report"]).read_bytes())
+    row_count = [e for e in report["expectations"] if e["expectation"] == "expect_table_row_count_to_be_between"][0]
+    assert row_count["success"] is False and report["row_count_bounds"] == [80, 100]
+
+
+def test_cli_materializes_every_row_of_a_jsonl_file(tmp_path):
+    rows = sample_rows(60, seed=9)
+    source = write_jsonl_source(tmp_path / "rows.jsonl", rows)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "GLAIVE_SOURCE": str(source), "GLAIVE_SAMPLE_SIZE": "0",
+           "GLAIVE_DATA_DIR": str(tmp_path / "data"), "DAGSTER_HOME": str(home)}
+    dagster = Path(sys.executable).with_name("dagster")
+    completed = subprocess.run([str(dagster), "asset", "materialize", "-m", "glaive_assets", "--select", "*"],
+                               env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    manifest = read_manifest(tmp_path / "data")["artifacts"]
+    assert manifest["glaive_raw"]["rows"] == 60
+    assert manifest["glaive_processed"]["rows"] + manifest["glaive_rejects"]["rows"] == 60
+    assert manifest["glaive_chatml"]["rows"] == manifest["glaive_processed"]["rows"]
+    assert (tmp_path / "data" / MANIFEST_PATH).exists()
