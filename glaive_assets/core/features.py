@@ -103,8 +103,8 @@ REFUSAL = re.compile(
     "|".join(
         (
             rf"\bI(?:{_A}m| am) (?:unable|not able|not capable|not equipped|not designed|not programmed) to\b",
-            rf"\bI (?:can{_A}t|cannot|can not) (?:assist|help|do|perform|provide|fulfill|complete|carry out|"
-            rf"process|handle)\b",
+            rf"\bI (?:can{_A}t|cannot|can not) (?:assist|help(?! but\b)|do that|perform|provide|fulfill|complete|"
+            rf"carry out|process|handle)\b",
             rf"\bI (?:don{_A}t|do not) have (?:the |any )?(?:ability|capability|capabilities|functionality|"
             rf"function|functions|access|tools?|means|option|feature|permission)\b",
             r"\b(?:beyond|outside)(?: of)? (?:my|the scope of my) (?:current )?(?:capabilities|abilities|functions|scope)\b",
