@@ -146,6 +146,13 @@ def test_mitigation_strategy(count, total, strategy, rows_to_add, weight):
 # --- the report ---------------------------------------------------------------------------------
 
 
+def test_the_source_gap_note_only_explains_an_empty_slice():
+    empty = mitigation(SLICES_BY_NAME["has_parallel"], True, 0, 1000, 0.05)
+    assert empty["reason"].startswith("Glaive v2 never issues two calls in one assistant turn")
+    present = mitigation(SLICES_BY_NAME["has_parallel"], True, 30, 1000, 0.05)
+    assert present["reason"] == "give these rows sample weight 1.7018 (all other rows 1)"
+
+
 def test_balanced_families_pass_and_parallel_is_always_flagged():
     report = report_for(balanced_records())
     by_family = bias_findings_by_family(report)

@@ -54,7 +54,7 @@ NOT_TARGETS: dict[str, dict[Any, str]] = {
     },
 }
 
-# Slices that are empty because of how the source was made, with the honest mitigation.
+# Slices that are empty because of how the source was made: the honest mitigation when they are.
 KNOWN_SOURCE_GAPS: dict[tuple[str, Any], str] = {
     ("has_parallel", True): (
         "Glaive v2 never issues two calls in one assistant turn, so this slice is empty by construction "
@@ -111,7 +111,8 @@ def mitigation(spec: SliceSpec, value: Any, count: int, total: int, threshold: f
     else:
         strategy = "reweight"
         reason = f"give these rows sample weight {weight:.4f} (all other rows 1)"
-    reason = KNOWN_SOURCE_GAPS.get((spec.name, value), reason)
+    if count == 0:
+        reason = KNOWN_SOURCE_GAPS.get((spec.name, value), reason)
     return {
         "slice": spec.name,
         "family": spec.family,

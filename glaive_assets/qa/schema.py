@@ -28,6 +28,7 @@ from glaive_assets.core.records import (
     TURN_BUCKETS,
 )
 from glaive_assets.qa.bounds import row_count_bounds
+from glaive_assets.qa.frames import frame_from_columns
 from glaive_assets.qa.markdown import table
 
 CHUNK_ROWS = 50_000
@@ -231,8 +232,6 @@ class _SuiteRunner:
         self.table_outcomes = _outcomes_for(table_suite.expectations)
 
     def validate_chunk(self, columns: dict[str, list[Any]], start: int) -> None:
-        from glaive_assets.qa.frames import frame_from_columns
-
         result = self.column_validation.run(
             batch_parameters={"dataframe": frame_from_columns(columns, start)}, result_format=_RESULT_FORMAT
         )
