@@ -51,9 +51,9 @@ OFFLINE_OPTIONS = (
     "Offline options: GLAIVE_SOURCE=sample (the built-in generator); "
     "GLAIVE_SOURCE=/path/to/file.json|.jsonl|.parquet (a local copy of the rows); "
     f"{HF_DATASET_ENV}=/path/to/local/dataset/dir (a folder holding glaive-function-calling-v2.json, "
-    "read through the same datasets code path). If the dataset is in your Hugging Face cache, "
-    "set HF_HUB_OFFLINE=1."
+    "read through the same datasets code path)."
 )
+CACHE_HINT = "If the dataset is in your Hugging Face cache, set HF_HUB_OFFLINE=1."
 
 _JSON_CHUNK_CHARS = 1 << 20
 _MAX_ROW_CHARS = 16 << 20  # no real row comes near this; beyond it a .json array is called malformed
@@ -358,11 +358,11 @@ def _unavailable(dataset_id: str, error: BaseException) -> SourceUnavailable:
     if _hf_offline():
         return SourceUnavailable(
             f"HF_HUB_OFFLINE is set and dataset {dataset_id!r} at revision {HF_REVISION} is not in the "
-            f"Hugging Face cache ({reason}). {OFFLINE_OPTIONS.removesuffix(' set HF_HUB_OFFLINE=1.')}"
+            f"Hugging Face cache ({reason}). {OFFLINE_OPTIONS}"
         )
     return SourceUnavailable(
         f"The Hugging Face hub cannot be reached for dataset {dataset_id!r} at revision {HF_REVISION} "
-        f"({reason}); this machine may be offline. {OFFLINE_OPTIONS}"
+        f"({reason}); this machine may be offline. {OFFLINE_OPTIONS} {CACHE_HINT}"
     )
 
 

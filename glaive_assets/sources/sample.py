@@ -223,6 +223,7 @@ _ELIGIBLE = {
     "arguments_infinity": [f for f in _FNS if f.numeric],
     "arguments_placeholder": [f for f in _FNS if f.required],
     "arguments_list": [f for f in _FNS if f.required],
+    "arguments_multiline": [f for f in _FNS if f.required],
     "call_truncated": [f for f in _FNS if f.required],
     "foreign_call_syntax": [f for f in _FNS if f.required],
 }
