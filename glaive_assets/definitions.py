@@ -7,8 +7,8 @@ from glaive_assets.alerts.resource import slack_resource_from_env
 from glaive_assets.graph.automation import automation_sensor
 from glaive_assets.graph.ingest.assets import glaive_raw, glaive_source
 from glaive_assets.graph.ingest.sensors import glaive_refresh_job, glaive_source_changed, weekly_refresh_schedule
-from glaive_assets.graph.quality.assets import anomaly_and_bias_reports, validation_report
-from glaive_assets.graph.quality.checks import anomaly_checks, bias_checks, schema_suite_check
+from glaive_assets.graph.quality.assets import anomaly_and_bias_reports
+from glaive_assets.graph.quality.checks import anomaly_checks, bias_checks
 from glaive_assets.graph.quality.sensors import check_failure_sensor, run_failure_sensor
 from glaive_assets.graph.storage import ArtifactIOManager, GlaiveStorage
 from glaive_assets.graph.summary.assets import pipeline_summary
@@ -31,11 +31,10 @@ ASSETS = [
     glaive_raw,
     glaive_processed_and_rejects,
     glaive_chatml,
-    validation_report,
     anomaly_and_bias_reports,
     pipeline_summary,
 ]
-ASSET_CHECKS = [schema_suite_check, anomaly_checks, bias_checks]
+ASSET_CHECKS = [anomaly_checks, bias_checks]  # the blocking schema check is part of glaive_processed
 
 defs = dg.Definitions(
     assets=ASSETS,

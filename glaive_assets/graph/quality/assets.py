@@ -1,4 +1,4 @@
-"""The three QA reports as assets: validation (GX), anomaly and bias. The checks read them."""
+"""The anomaly and bias reports as assets (the validation report is made with glaive_processed)."""
 
 
 from typing import Optional
@@ -9,42 +9,12 @@ from pydantic import Field
 from glaive_assets.artifacts import Artifact, write_json
 from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from glaive_assets.graph.metadata import output
+from glaive_assets.graph.quality.validation import QUALITY_GROUP, requested_size
 from glaive_assets.graph.storage import GlaiveStorage
-from glaive_assets.qa import anomaly, bias, schema
+from glaive_assets.qa import anomaly, bias
 from glaive_assets.qa.stats import compute_pipeline_stats
 
-QUALITY_GROUP = "quality"
 _DEFAULT_THRESHOLDS = anomaly.AnomalyThresholds()
-
-
-def requested_size(raw: Artifact) -> int:
-    return int(raw.extra.get("requested_sample_size", 0))
-
-
-@dg.asset(
-    group_name=QUALITY_GROUP,
-    kinds={"python", "json"},
-    code_version="1",
-    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-    description=(
-        "The Great Expectations 1.x schema suite over every processed record: columns, nulls, ranges, "
-        "closed sets, booleans, chat length and row-count bounds (processed/validation/validation_report.json)."
-    ),
-)
-def validation_report(
-    context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_raw: Artifact, glaive_processed: Artifact
-) -> dg.Output:
-    report = schema.run_schema_suite(glaive_processed.iter_records(), requested_size(glaive_raw), glaive_raw.rows)
-    artifact = write_json(storage.root, "validation_report", report)
-    return output(artifact, {
-        "success": report["success"],
-        "passed": report["passed"],
-        "failed": report["failed"],
-        "success_rate": report["success_rate"],
-        "gx_version": report["gx_version"],
-        "expectations": dg.MetadataValue.md(schema.markdown_table(report)),
-        "path": dg.MetadataValue.path(str(artifact.path)),
-    })
 
 
 class QualityConfig(dg.Config):

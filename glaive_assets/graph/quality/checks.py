@@ -1,5 +1,6 @@
-"""Asset checks on glaive_processed. Each reads the report asset that computed it, so GX and the
-statistics run once per run, and the UI shows the verdicts beside glaive_processed."""
+"""Anomaly and bias checks on glaive_processed. Each reads the report asset that computed it, so the
+statistics run once per run, and the UI shows the verdicts beside glaive_processed. (The blocking
+schema check is in quality/validation.py.)"""
 
 
 from collections.abc import Iterator
@@ -8,36 +9,12 @@ import dagster as dg
 
 from glaive_assets.alerts import GlaiveSlackResource, format_anomaly_message, send_alert
 from glaive_assets.artifacts import Artifact, read_json
-from glaive_assets.qa import anomaly, bias, schema
+from glaive_assets.qa import anomaly, bias
 from glaive_assets.qa.markdown import format_share
 from glaive_assets.settings import ui_url
 
 PROCESSED = dg.AssetKey("glaive_processed")
 SEVERITY = {"WARN": dg.AssetCheckSeverity.WARN, "ERROR": dg.AssetCheckSeverity.ERROR}
-
-
-@dg.asset_check(
-    asset=PROCESSED,
-    name="schema_suite",
-    blocking=True,
-    additional_ins={"validation_report": dg.AssetIn("validation_report")},
-    description="The GX schema suite passes. Blocking at ERROR: glaive_chatml is never built from broken data.",
-)
-def schema_suite_check(validation_report: Artifact) -> dg.AssetCheckResult:
-    report = read_json(validation_report.path)
-    failing = [entry["expectation"] + (f"({entry['column']})" if entry.get("column") else "")
-               for entry in report["expectations"] if not entry["success"]]
-    return dg.AssetCheckResult(
-        passed=bool(report["success"]),
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=f"{report['passed']}/{report['total']} expectations passed",
-        metadata={
-            "passed": report["passed"],
-            "failed": report["failed"],
-            "failing_expectations": ", ".join(failing) or "none",
-            "expectations": dg.MetadataValue.md(schema.markdown_table(report)),
-        },
-    )
 
 
 @dg.multi_asset_check(

@@ -7,6 +7,7 @@ from glaive_assets.artifacts import Artifact
 from glaive_assets.core.records import CALL_BUCKETS, COMPLEXITY_TIERS, PROCESSED_COLUMNS, REJECT_COLUMNS, TURN_BUCKETS
 from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from glaive_assets.graph.metadata import artifact_metadata, counts_table, json_preview, output
+from glaive_assets.graph.quality.validation import SCHEMA_SUITE_SPEC, VALIDATION_REPORT_OUT, validate_processed
 from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.stages import split_raw, write_chatml
 
@@ -37,9 +38,21 @@ CHATML_COLUMNS = {"id": "str", "messages": "list[object]", "tools": "list[object
                 "(processed/glaive_rejects.jsonl)."
             ),
         ),
+        "validation_report": VALIDATION_REPORT_OUT,
     },
+    internal_asset_deps={
+        "glaive_processed": {dg.AssetKey("glaive_raw")},
+        "glaive_rejects": {dg.AssetKey("glaive_raw")},
+        "validation_report": {dg.AssetKey("glaive_raw"), dg.AssetKey("glaive_processed")},
+    },
+    check_specs=[SCHEMA_SUITE_SPEC],
 )
 def glaive_processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_raw: Artifact):
+    """Split raw rows into processed and rejects, then validate processed with the GX suite.
+
+    The suite runs in this op, not downstream: its check is blocking, and everything downstream of
+    glaive_processed waits for it, so the report that feeds it must be made here.
+    """
     processed, rejects, stats = split_raw(storage.root, glaive_raw)
     if not stats.accounted:
         raise dg.Failure(
@@ -65,6 +78,8 @@ def glaive_processed_and_rejects(context: dg.AssetExecutionContext, storage: Gla
     rejects_metadata.update(accounting)
     rejects_metadata["top_reject_reasons"] = counts_table(stats.reject_reasons, "reason", limit=15)
     yield output(rejects, rejects_metadata, output_name="glaive_rejects")
+
+    yield from validate_processed(storage, glaive_raw, processed)
 
 
 @dg.asset(
