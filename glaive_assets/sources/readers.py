@@ -59,6 +59,7 @@ _JSON_CHUNK_CHARS = 1 << 20
 _MAX_ROW_CHARS = 16 << 20  # no real row comes near this; beyond it a .json array is called malformed
 _PARQUET_BATCH_ROWS = 8192
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_TAIL = re.compile(r"[0-9eE.+\-]*")
 
 
 class SourceError(Exception):
@@ -280,8 +281,12 @@ def _iter_json_array(path: Path) -> Iterator[tuple[int, object]]:
                     if len(buffer) - pos <= _MAX_ROW_CHARS and refill():
                         continue
                     raise SourceError(f"{path}: row {index} is not valid JSON: {error}") from None
-                if end == len(buffer) and refill():
-                    continue  # a number or literal may go on in the next chunk: decode it again
+                if (
+                    isinstance(value, (int, float))
+                    and _NUMBER_TAIL.match(buffer, end).end() == len(buffer)
+                    and refill()
+                ):
+                    continue  # the number may go on in the next chunk ("1" + "e300"): decode it again
                 yield index, value
                 index += 1
                 pos = end
