@@ -19,13 +19,17 @@ def run_config(source: str = "sample", sample_size: int = 300, seed: int = 7, **
     return config
 
 
-def materialize(instance: dg.DagsterInstance, data_dir: Path, config: dict, selection: str | None = None, **kwargs: Any):
+def materialize(instance: dg.DagsterInstance, data_dir: Path, config: dict, selection: str | None = None,
+                slack: Any = None, **kwargs: Any):
     """Materialize the graph (all assets and checks unless a selection is given) like `dagster asset materialize`."""
+    resources = build_resources(str(data_dir))
+    if slack is not None:
+        resources["slack"] = slack
     return dg.materialize(
         [*ASSETS, *ASSET_CHECKS],
         selection=selection,
         run_config=config,
-        resources=build_resources(str(data_dir)),
+        resources=resources,
         instance=instance,
         **kwargs,
     )

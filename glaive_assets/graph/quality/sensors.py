@@ -7,8 +7,6 @@ so the run-failure sensor below is the same idea written on run_failure_sensor w
 """
 
 
-from collections import defaultdict
-
 import dagster as dg
 
 from glaive_assets.alerts import (
@@ -21,53 +19,47 @@ from glaive_assets.settings import ui_url
 
 # Anomaly rules already send one message from inside the run; don't post them twice.
 ALERTED_IN_RUN_PREFIX = "anomaly_"
-_BATCH = 200
 
 
-def failed_check_evaluations(instance: dg.DagsterInstance, after_storage_id: int | None) -> tuple[dict[str, list[dict]], int | None]:
-    """Failed check evaluations since the cursor, grouped by run, and the new cursor."""
-    records = instance.event_log_storage.get_event_records(
-        dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, after_cursor=after_storage_id),
-        limit=_BATCH,
-        ascending=True,
-    )
-    failures: dict[str, list[dict]] = defaultdict(list)
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
+def failed_checks_in_run(instance: dg.DagsterInstance, run_id: str) -> list[dict]:
+    """The failed check evaluations of one run (per-run queries work on every event log storage)."""
+    failures = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.dagster_event.asset_check_evaluation_data
         if evaluation.passed or evaluation.check_name.startswith(ALERTED_IN_RUN_PREFIX):
             continue
-        failures[record.run_id].append({
+        failures.append({
             "asset_key": evaluation.asset_key.to_user_string(),
             "check_name": evaluation.check_name,
             "severity": evaluation.severity.value,
             "description": evaluation.description or "",
         })
-    return dict(failures), (records[-1].storage_id if records else after_storage_id)
+    return failures
 
 
-@dg.sensor(
+def _post_failed_checks(context, slack: GlaiveSlackResource, run_id: str) -> None:
+    failures = failed_checks_in_run(context.instance, run_id)
+    if failures:
+        message = format_check_failure_message(failures, f"{ui_url()}/runs/{run_id}")
+        outcome = send_alert(slack, message, context.log)
+        context.log.info(f"run {run_id}: {len(failures)} failed checks, alert {outcome.status}")
+
+
+@dg.run_status_sensor(
     name="slack_on_check_failure",
-    minimum_interval_seconds=30,
+    run_status=dg.DagsterRunStatus.SUCCESS,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Posts failed asset checks (schema, bias) to Slack, one message per run.",
+    description="After each successful run, posts its failed asset checks (schema, bias) to Slack in one message.",
 )
-def check_failure_sensor(context: dg.SensorEvaluationContext, slack: GlaiveSlackResource) -> dg.SkipReason:
-    after = int(context.cursor) if context.cursor else None
-    failures, cursor = failed_check_evaluations(context.instance, after)
-    for run_id, run_failures in failures.items():
-        outcome = send_alert(slack, format_check_failure_message(run_failures, f"{ui_url()}/runs/{run_id}"), context.log)
-        context.log.info(f"run {run_id}: {len(run_failures)} failed checks, alert {outcome.status}")
-    # The cursor moves on even when Slack failed, so a Slack outage cannot cause an alert storm later.
-    if cursor is not None:
-        context.update_cursor(str(cursor))
-    count = sum(map(len, failures.values()))
-    return dg.SkipReason(f"{count} failed checks in {len(failures)} runs" if count else "no new failed checks")
+def check_failure_sensor(context: dg.RunStatusSensorContext, slack: GlaiveSlackResource) -> None:
+    # A failed check does not fail its run (unless blocking), so run-failure alerts never see it.
+    _post_failed_checks(context, slack, context.dagster_run.run_id)
 
 
 @dg.run_failure_sensor(
     name="slack_on_run_failure",
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Posts failed runs to Slack.",
+    description="Posts failed runs to Slack, with the failed checks that stopped them (e.g. the blocking schema suite).",
 )
 def run_failure_sensor(context: dg.RunFailureSensorContext, slack: GlaiveSlackResource) -> None:
     run = context.dagster_run
@@ -75,3 +67,4 @@ def run_failure_sensor(context: dg.RunFailureSensorContext, slack: GlaiveSlackRe
         run.job_name, run.run_id, context.failure_event.message or "", f"{ui_url()}/runs/{run.run_id}"
     )
     send_alert(slack, message, context.log)
+    _post_failed_checks(context, slack, run.run_id)
