@@ -12,9 +12,14 @@ def main() -> None:
     print(f"Outputs under {data_dir}:")
     for name, relative in ARTIFACT_PATHS.items():
         entry = artifacts.get(name)
-        state = f"{entry['rows']:>9,} rows" if entry else "   (not materialized)"
-        print(f"  {name:<18} {state}  {data_dir / relative}")
-    print(f"  {'manifest':<18} {'':>14}  {data_dir / MANIFEST_PATH}")
+        if not entry:
+            state = "(not materialized)"
+        elif relative.endswith(".jsonl"):
+            state = f"{entry['rows']:,} rows"
+        else:
+            state = "report"
+        print(f"  {name:<18} {state:>18}  {data_dir / relative}")
+    print(f"  {'manifest':<18} {'sha256, sizes':>18}  {data_dir / MANIFEST_PATH}")
 
 
 if __name__ == "__main__":
