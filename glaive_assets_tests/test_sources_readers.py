@@ -57,7 +57,10 @@ def test_a_json_array_yields_every_element_as_it_is_with_its_position():
     rows = list(iter_source_rows(str(FIXTURES / "rows.json"), 0, 1))
     assert rows == list(enumerate(fixture_rows()))
     assert rows[4:] == [(4, None), (5, 42), (6, ["not", "a", "row"]), (7, {"system": "SYSTEM: x"})]
-    assert rows[1][1] == {"system": NO_FUNCTIONS, "chat": "USER: Name a fruit that starts with Q.\n\n\nASSISTANT: Quince! <|endoftext|>\n\n\n"}
+    assert rows[1][1] == {
+        "system": NO_FUNCTIONS,
+        "chat": "USER: Name a fruit that starts with Q.\n\n\nASSISTANT: Quince! <|endoftext|>\n\n\n",
+    }
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 64])
@@ -241,7 +244,8 @@ def test_the_sample_source_is_the_generator(monkeypatch):
 @pytest.mark.parametrize(
     "source, message",
     [
-        ("bogus", "unknown source 'bogus': use 'sample', 'sample:N', 'hf', or a path to a .json, .jsonl or .parquet file"),
+        ("bogus",
+         "unknown source 'bogus': use 'sample', 'sample:N', 'hf', or a path to a .json, .jsonl or .parquet file"),
         ("rows.csv", "unsupported file type '.csv' for source 'rows.csv': use 'sample', 'sample:N', 'hf'"),
         ("/no/such/file.jsonl", "source file not found: '/no/such/file.jsonl' (use 'sample', 'sample:N', 'hf'"),
         ("sample:0", "N in 'sample:N' must be a whole number > 0"),

@@ -174,7 +174,8 @@ def _line_encoder():
     try:
         from json.encoder import c_make_encoder, encode_basestring
 
-        built = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False, True)
+        default = json.JSONEncoder().default
+        built = c_make_encoder(None, default, encode_basestring, None, ": ", ", ", False, False, True)
         probe = {"a": [1, -2.5, 1e300, float("inf"), None, True, "é\n\"'"], "b": {}, "c": [{"d": []}]}
         if "".join(built(probe, 0)) == reference(probe):
             return lambda value: "".join(built(value, 0))
@@ -585,7 +586,8 @@ def generate_sample_row(seed: int, index: int) -> SampleRow:
         space = space if space > 0 else text.find(" ", len("ASSISTANT: "))
         turns[last] = text[:space] + END + "\n\n\nASSISTANT:\n" + text[space + 1 :] + END
     elif quirk == "ends_on_user_turn":
-        closing = ("Can you also help me with something else?", "Wait, one more question.", "Hmm, let me think about it.")
+        closing = ("Can you also help me with something else?", "Wait, one more question.",
+                   "Hmm, let me think about it.")  # fmt: skip
         turns.append("USER: " + _pick(rand, content.THANKS + closing))
 
     if ended:

@@ -159,7 +159,9 @@ def _recipes(a: dict, rng: random.Random) -> tuple[dict, str]:
     for _ in range(1 + int(rng.random() * 3)):
         found.append({"name": f"{main} {_pick(rng, RECIPES)}", "prep_minutes": 10 + 5 * int(rng.random() * 9)})
     names = "; ".join(f"{r['name']} ({r['prep_minutes']} minutes)" for r in found)
-    return {"recipes": found}, f"I found {len(found)} recipe(s) with those ingredients: {names}. Want the steps for one?"
+    return {"recipes": found}, (
+        f"I found {len(found)} recipe(s) with those ingredients: {names}. Want the steps for one?"
+    )
 
 
 _PHRASES = ("Good morning, how are you?", "Where is the train station?", "Thank you very much",
@@ -559,7 +561,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
          "I need to change {amount} {from_currency} into {to_currency}. What would I get?"),
         ("I need to convert some money.", "Can you help me with a currency conversion?"),
         "Of course! How much would you like to convert, and from which currency to which?",
-        ("{amount} {from_currency} to {to_currency}, please.", "I want to convert {amount} {from_currency} into {to_currency}."),
+        ("{amount} {from_currency} to {to_currency}, please.",
+         "I want to convert {amount} {from_currency} into {to_currency}."),
         _convert_currency, "convert amounts between currencies", "Currency converter",
     ),
     FunctionSpec(
@@ -644,7 +647,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                 "target_language": prop("string", "The language to translate into")},
                ["text", "target_language"]),
         {"text": TRANSLATION_TEXTS, "source_language": plain("English"), "target_language": TRANSLATION_LANGUAGES},
-        ("How do you say \"{text}\" in {target_language}?", "Translate \"{text}\" from {source_language} to {target_language}."),
+        ("How do you say \"{text}\" in {target_language}?",
+         "Translate \"{text}\" from {source_language} to {target_language}."),
         ("Can you translate something for me?",),
         "Of course! What's the text, and which language should I translate it into?",
         ("\"{text}\" into {target_language}, please.",),
@@ -659,7 +663,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         {"principal": plain(5000, 12000, 25000, 150000, 320000.5), "annual_interest_rate": plain(3.5, 4.25, 5, 6.9, 0),
          "term_months": plain(12, 36, 60, 180, 360)},
         ("What's my monthly payment on a {principal} loan at {annual_interest_rate}% for {term_months} months?",
-         "I'm borrowing {principal} at an annual rate of {annual_interest_rate}% over {term_months} months. How much per month?"),
+         "I'm borrowing {principal} at an annual rate of {annual_interest_rate}% over {term_months} months. "
+         "How much per month?"),
         ("I need help working out a loan payment.",),
         "Sure. What's the loan amount, the annual interest rate, and the term in months?",
         ("The amount is {principal}, the rate is {annual_interest_rate}% and the term is {term_months} months.",),
@@ -683,11 +688,13 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                 "duration_minutes": prop("integer", "Duration in minutes"),
                 "attendees": prop("array", "Email addresses of attendees", items={"type": "string"})},
                ["title", "date", "start_time", "duration_minutes"]),
-        {"title": plain("Team sync", "Dentist appointment", "Dinner with Zoë", "Project kickoff", "Mom's birthday party"),
+        {"title": plain("Team sync", "Dentist appointment", "Dinner with Zoë", "Project kickoff",
+                        "Mom's birthday party"),
          "date": DATES, "start_time": TIMES, "duration_minutes": plain(30, 45, 60, 90, 120),
          "attendees": plain(["alice@example.com"], ["ben.carter@example.org", "team@example.net"])},
         ("Schedule \"{title}\" on {date} at {start_time} for {duration_minutes} minutes.",
-         "Add {title} to my calendar for {date} at {start_time}, {duration_minutes} minutes long, and invite {attendees}."),
+         "Add {title} to my calendar for {date} at {start_time}, {duration_minutes} minutes long, "
+         "and invite {attendees}."),
         ("I need to put something in my calendar.",),
         "Sure! What's the event title, the date, the start time, and how long will it last?",
         ("It's \"{title}\" on {date}, starting at {start_time}, for {duration_minutes} minutes.",),
@@ -713,8 +720,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
                                    enum=["restaurant", "cafe", "pharmacy", "gas_station", "museum"]),
                 "radius_km": prop("number", "Search radius in kilometers")},
                ["location", "place_type"]),
-        {"location": CITIES, "place_type": (("restaurant", "restaurants"), ("cafe", "cafés"), ("pharmacy", "pharmacies"),
-                                            ("gas_station", "gas stations"), ("museum", "museums")),
+        {"location": CITIES,
+         "place_type": (("restaurant", "restaurants"), ("cafe", "cafés"), ("pharmacy", "pharmacies"),
+                        ("gas_station", "gas stations"), ("museum", "museums")),
          "radius_km": plain(1, 2.5, 5)},
         ("Are there any {place_type} near {location}?", "Find {place_type} within {radius_km} km of {location}."),
         ("I'm looking for somewhere nearby.",),
@@ -797,7 +805,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         "calculate_average", "Calculate the average of a list of numbers",
         params({"numbers": prop("array", "The numbers to average", items={"type": "number"})}, ["numbers"]),
-        {"numbers": plain([4, 8, 15, 16, 23, 42], [3.5, 7.25, 9], [10, 20, 30, 40], [88, 92, 79, 85], [1, 1, 2, 3, 5, 8])},
+        {"numbers": plain([4, 8, 15, 16, 23, 42], [3.5, 7.25, 9], [10, 20, 30, 40], [88, 92, 79, 85],
+                          [1, 1, 2, 3, 5, 8])},
         ("What's the average of {numbers}?", "Can you calculate the mean of these numbers: {numbers}?"),
         ("I have a list of numbers and need the average.",),
         "Sure! Please give me the numbers.",
@@ -889,7 +898,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         "track_package", "Track a package by its tracking number",
         params({"tracking_number": prop("string", "The tracking number"), "carrier": prop("string", "The carrier")},
                ["tracking_number"]),
-        {"tracking_number": plain("1Z999AA10123456784", "JD014600003828312345", "9400111899223197428490", "LX123456789DE"),
+        {"tracking_number": plain("1Z999AA10123456784", "JD014600003828312345", "9400111899223197428490",
+                                  "LX123456789DE"),
          "carrier": plain("UPS", "DHL", "USPS", "FedEx")},
         ("Where is my package {tracking_number}?", "Can you track {carrier} shipment {tracking_number}?"),
         ("I'm waiting for a delivery.",),
@@ -1161,7 +1171,8 @@ THANKS = ("Thank you!", "Thanks, that's all I needed.", "Great, thank you so muc
 WELCOMES = ("You're welcome! If you have any other questions, feel free to ask.",
             "You're welcome! Let me know if there's anything else I can help with.",
             "Happy to help! Have a great day. 😊", "Anytime! Enjoy your day.", "My pleasure! Take care.",
-            "Glad I could help!", "You're welcome. Have a nice day!", "No problem at all. Have a good one!")  # fmt: skip
+            "Glad I could help!", "You're welcome. Have a nice day!",
+            "No problem at all. Have a good one!")  # fmt: skip
 BEFORE_CALL = ("Sure, let me check that for you.", "Of course, I can help you with that. Let's get started.",
                "Give me a moment while I look that up.", "Alright, I'll take care of it.")  # fmt: skip
 ERROR_MESSAGES = ("Invalid input provided", "Service temporarily unavailable", "Rate limit exceeded",
@@ -1213,7 +1224,8 @@ GENERAL_QA: tuple[tuple[str, str, str, str], ...] = (
      "    for char in text:\n        result = char + result\n    return result\n```\nOr use "
      "`\"\".join(reversed(text))`."),
     ("What are the main causes of inflation?",
-     "Inflation usually comes from three sources:\n1. Demand-pull: spending grows faster than the economy can produce.\n"
+     "Inflation usually comes from three sources:\n"
+     "1. Demand-pull: spending grows faster than the economy can produce.\n"
      "2. Cost-push: production costs such as energy or wages rise.\n3. Built-in: people expect prices to rise and "
      "adjust wages and prices accordingly.",
      "How do central banks fight it?",
@@ -1326,7 +1338,8 @@ SYNONYMS = (("happy", "joyful, cheerful, content"), ("fast", "quick, rapid, swif
 WORDS = ("elephant", "keyboard", "sunflower", "mountain", "library", "butterfly", "adventure", "chocolate",
          "umbrella", "galaxy", "harmony", "lighthouse", "notebook", "volcano", "whisper")  # fmt: skip
 CONVERSIONS = (("kilometers", "miles", 0.621371), ("kilograms", "pounds", 2.20462), ("liters", "gallons", 0.264172),
-               ("meters", "feet", 3.28084), ("inches", "centimeters", 2.54), ("cups", "milliliters", 236.588))  # fmt: skip
+               ("meters", "feet", 3.28084), ("inches", "centimeters", 2.54),
+               ("cups", "milliliters", 236.588))  # fmt: skip
 ADJECTIVES = ("Golden", "Quiet", "Bright", "Wild", "Urban", "Little", "Silver", "Happy", "Cosmic", "Rustic")
 NOUNS = ("Fox", "Harbor", "Garden", "Lantern", "Maple", "Pixel", "Summit", "Willow", "Compass", "Ember")
 BUSINESSES = ("coffee shop", "bookstore", "bakery", "yoga studio", "podcast", "startup", "food truck", "band")
