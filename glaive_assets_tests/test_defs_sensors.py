@@ -31,7 +31,7 @@ def test_source_sensor_requests_a_run_only_when_the_file_changes(tmp_path, monke
     assert isinstance(first, dg.SensorResult) and len(first.run_requests) == 1
     assert first.asset_events[0].asset_key == dg.AssetKey("glaive_source")
     version = first.cursor
-    assert first.asset_events[0].tags["dagster/data_version"] == version
+    assert version.startswith(first.asset_events[0].tags["dagster/data_version"] + "|")
 
     unchanged = glaive_source_changed(dg.build_sensor_context(instance=instance, cursor=version))
     assert isinstance(unchanged, dg.SkipReason) and "unchanged" in unchanged.skip_message
@@ -44,6 +44,15 @@ def test_source_sensor_requests_a_run_only_when_the_file_changes(tmp_path, monke
     source.unlink()
     missing = glaive_source_changed(dg.build_sensor_context(instance=instance, cursor=changed.cursor))
     assert isinstance(missing, dg.SkipReason) and "cannot be read" in missing.skip_message
+
+
+def test_new_sample_size_requests_a_run_even_for_an_unchanged_file(tmp_path, monkeypatch, instance):
+    monkeypatch.setenv("GLAIVE_SOURCE", str(write_jsonl_source(tmp_path / "rows.jsonl", sample_rows(5))))
+    monkeypatch.setenv("GLAIVE_SAMPLE_SIZE", "0")
+    every_row = glaive_source_changed(dg.build_sensor_context(instance=instance)).cursor
+    monkeypatch.setenv("GLAIVE_SAMPLE_SIZE", "3")
+    three_rows = glaive_source_changed(dg.build_sensor_context(instance=instance, cursor=every_row))
+    assert isinstance(three_rows, dg.SensorResult) and three_rows.cursor != every_row
 
 
 def test_sample_source_version_follows_the_generator_settings(monkeypatch, instance):

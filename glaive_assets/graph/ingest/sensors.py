@@ -24,8 +24,8 @@ SOURCE_SENSOR_INTERVAL_SECONDS = int(os.environ.get("GLAIVE_SOURCE_SENSOR_INTERV
     minimum_interval_seconds=SOURCE_SENSOR_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
-        "Observes glaive_source (GLAIVE_SOURCE etc.) and requests a refresh run when its data version "
-        "differs from the cursor: the HF revision, the file's sha256, or the sample generator's settings."
+        "Observes glaive_source and requests a refresh run when its data version (the HF revision, the "
+        "file's sha256, or the sample generator's settings) or GLAIVE_SAMPLE_SIZE / GLAIVE_SEED change."
     ),
 )
 def glaive_source_changed(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
@@ -35,11 +35,14 @@ def glaive_source_changed(context: dg.SensorEvaluationContext) -> dg.SensorResul
     except SourceError as error:
         return dg.SkipReason(f"source {settings.source!r} cannot be read: {error}")
     version = str(fingerprint["version"])
-    if context.cursor == version:
+    # The cursor is the source's data version plus the sampling settings: a new sample size or seed
+    # is a new raw artifact too, even when the upstream data did not change.
+    cursor = f"{version}|size={settings.sample_size}|seed={settings.seed}|source={settings.source}"
+    if context.cursor == cursor:
         return dg.SkipReason(f"source {settings.source!r} unchanged (data version {version[:16]})")
     observation = dg.AssetObservation(
         asset_key=dg.AssetKey("glaive_source"),
-        metadata={"source": settings.source, "previous_version": context.cursor or "none"},
+        metadata={"source": settings.source, "sample_size": settings.sample_size, "seed": settings.seed},
         tags={"dagster/data_version": version},
     )
     return dg.SensorResult(
@@ -47,7 +50,7 @@ def glaive_source_changed(context: dg.SensorEvaluationContext) -> dg.SensorResul
             # No run_key: the cursor already stops repeats, and A -> B -> A must run again.
             tags={"glaive/source_version": version[:63]})],
         asset_events=[observation],
-        cursor=version,
+        cursor=cursor,
     )
 
 
