@@ -6,10 +6,12 @@ import json
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from glaive_assets.core import reasons as R
 from glaive_assets.core.parse import parse_system
-from glaive_assets.core.validate import compile_parameters, validate_call
+from glaive_assets.core.validate import compile_parameters, validate_call, validate_without_memo
 
 LEAD = "SYSTEM: You are a helpful assistant with access to the following functions. Use them if required -\n"
 
@@ -124,3 +126,102 @@ def test_compiled_validators_are_cached_by_schema_content():
     assert first is same
     assert first is not other
     assert first.validator is not None
+
+
+# --- the memo replays jsonschema exactly ------------------------------------------------------------
+
+scalars = st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-3, 3, allow_nan=False) | st.sampled_from(
+    ["a", "b", ""])
+leaf_schemas = st.one_of(
+    st.fixed_dictionaries({"type": st.sampled_from(["string", "integer", "number", "boolean", "null", "array",
+                                                    "object"])}),
+    st.fixed_dictionaries({"enum": st.lists(scalars, min_size=1, max_size=3)}),
+    st.fixed_dictionaries({"const": scalars}),
+    st.just({}),
+    st.fixed_dictionaries({"type": st.just("string"), "format": st.just("date"), "description": st.text(max_size=5)}),
+)
+
+
+def object_schemas(children):
+    return st.builds(
+        lambda props, required, extra: {"type": "object", "properties": props,
+                                        "required": [k for k in props if k in required], **extra},
+        st.dictionaries(st.sampled_from(["a", "b", "c"]), children, max_size=3),
+        st.sets(st.sampled_from(["a", "b", "c"])),
+        st.sampled_from([{}, {"additionalProperties": True}, {"additionalProperties": {"type": "integer"}}]),
+    )
+
+
+schemas = st.recursive(
+    leaf_schemas,
+    lambda children: object_schemas(children) | st.fixed_dictionaries({"type": st.just("array"), "items": children}),
+    max_leaves=6,
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), children,
+                                                                      max_size=3),
+    max_leaves=8,
+)
+
+
+def twin_of(data, value):
+    """A value of the same JSON structure with other scalars -- often one the memo must not confuse
+    with `value` (2.0 vs 2.5 for an integer, True vs 1), so a too-coarse shape would be caught."""
+    if value is None:
+        return value
+    if isinstance(value, bool):
+        return data.draw(st.booleans() | st.integers(0, 1))
+    if isinstance(value, str):
+        return data.draw(st.sampled_from(["a", "b", ""]) | st.text(max_size=3))
+    if isinstance(value, (int, float)):
+        return data.draw(st.integers(-3, 3) | st.sampled_from([0.5, 2.0, -1.0, 2.5]) | st.booleans())
+    if isinstance(value, list):
+        return [twin_of(data, item) for item in value]
+    return {key: twin_of(data, item) for key, item in value.items()}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(object_schemas(schemas), st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), values, max_size=3), st.data())
+def test_memoized_verdicts_equal_jsonschema(parameters, arguments, data):
+    prompt = prompt_with({"name": "f", "description": "F", "parameters": parameters})
+    compiled = compile_parameters(prompt.signatures["f"]["parameters"])
+    assert compiled.memo is not None  # these schemas use shape keywords only
+    assert validate_call("f", arguments, prompt) == validate_without_memo("f", arguments, prompt)
+    for _ in range(3):
+        twin = twin_of(data, arguments)
+        assert validate_call("f", twin, prompt) == validate_without_memo("f", twin, prompt)
+
+
+def test_memo_is_off_for_value_dependent_keywords():
+    for parameters in (
+        {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}},
+        {"type": "object", "properties": {"s": {"type": "string", "maxLength": 3}}},
+        {"type": "object", "properties": {"s": {"anyOf": [{"type": "string"}, {"type": "null"}]}}},
+    ):
+        assert compile_parameters(parameters).memo is None
+    assert compile_parameters({"type": "object", "properties": {"e": {"enum": ["x"]}}}).exact_scalars is True
+    # and they still validate, value by value
+    prompt = prompt_with({"name": "f", "description": "F", "parameters": {
+        "type": "object", "properties": {"n": {"type": "integer", "minimum": 1}}}})
+    assert validate_call("f", {"n": 5}, prompt) == []
+    assert validate_call("f", {"n": 0}, prompt) == [R.ARGUMENT_CONSTRAINT_VIOLATION]
+
+
+@pytest.mark.parametrize(
+    "property_schema, first, second, second_codes",
+    [
+        ({"enum": ["x", "y"]}, "x", "z", [R.ARGUMENT_ENUM_MISMATCH]),  # same type, other value
+        ({"const": 3}, 3, 4, [R.ARGUMENT_ENUM_MISMATCH]),
+        ({"type": "integer"}, 1, True, [R.ARGUMENT_TYPE_MISMATCH]),  # a boolean is not an integer
+        ({"type": "integer"}, 2.0, 2.5, [R.ARGUMENT_TYPE_MISMATCH]),  # integral float vs fraction
+        ({"type": "string"}, "x", None, [R.ARGUMENT_TYPE_MISMATCH]),
+        ({"type": "array", "items": {"type": "string"}}, ["a"], ["a", 1], [R.ARGUMENT_TYPE_MISMATCH]),
+    ],
+)
+def test_memo_never_confuses_values_the_schema_tells_apart(property_schema, first, second, second_codes):
+    prompt = prompt_with({"name": "f", "description": "F", "parameters": {
+        "type": "object", "properties": {"v": property_schema}}})
+    assert validate_call("f", {"v": first}, prompt) == []
+    assert validate_call("f", {"v": second}, prompt) == second_codes
+    assert validate_call("f", {"v": first}, prompt) == []

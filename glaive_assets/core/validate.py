@@ -17,7 +17,15 @@ validator class back to one that runs regexes). A schema jsonschema rejects (che
 fails while validating (e.g. an unresolvable "$ref") gives invalid_declared_schema for that call.
 
 Compiled validators are cached by the schema's canonical JSON, and per parsed system prompt by
-function name, so the hot path is one dict lookup plus the validation itself.
+function name. jsonschema costs about 10-20 us per call, more than the rest of a row's parse, so its
+results are memoized too, per compiled schema, keyed by the *shape* of the arguments -- but only for
+schemas whose verdict provably depends on nothing else. A schema qualifies when every keyword in it
+is one of SHAPE_KEYWORDS (type, properties, required, items, additionalProperties, enum, const and
+annotations); the shape keeps each key, each value's JSON type (a float with an integral value apart,
+since 2.0 is an integer in Draft 2020-12), booleans and null exactly, and -- when the schema has an
+enum or const anywhere -- every scalar value exactly. Any other keyword (minimum, maxLength, anyOf,
+$ref, ...) turns the memo off for that schema. jsonschema stays the only judge: the memo only replays
+its answer for arguments it cannot tell apart (test_core_validate checks this against jsonschema).
 """
 
 from __future__ import annotations
@@ -50,11 +58,75 @@ _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "dependentSchemas")
 
 
+# Keywords whose effect depends only on the arguments' shape (see the module docstring).
+SHAPE_KEYWORDS = frozenset({
+    "type", "properties", "required", "items", "additionalProperties", "enum", "const",
+    "description", "title", "default", "examples", "format", "$comment", "deprecated", "readOnly", "writeOnly",
+})
+_MEMO_LIMIT = 4096  # shapes remembered per schema
+_MEMO_MAX_ITEMS = 64  # arrays longer than this are validated without the memo
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledParameters:
-    """A declared "parameters" schema ready to validate arguments (validator None: schema invalid)."""
+    """A declared "parameters" schema ready to validate arguments (validator None: schema invalid).
+
+    memo is None when the schema's verdict may depend on more than the arguments' shape.
+    """
 
     validator: Any | None
+    memo: dict[Any, tuple[str, ...]] | None = None
+    exact_scalars: bool = False
+
+
+def _shape_only(schema: Any) -> tuple[bool, bool]:
+    """(every keyword is a SHAPE_KEYWORD, the schema holds enum or const somewhere)."""
+    if not isinstance(schema, dict):
+        return isinstance(schema, bool), False
+    exact = "enum" in schema or "const" in schema
+    for key, value in schema.items():
+        if key not in SHAPE_KEYWORDS:
+            return False, exact
+        if key == "properties":
+            if not isinstance(value, dict):
+                return False, exact
+            subschemas = list(value.values())
+        elif key in ("items", "additionalProperties"):
+            subschemas = [value]
+        else:
+            continue
+        for subschema in subschemas:
+            ok, sub_exact = _shape_only(subschema)
+            if not ok:
+                return False, exact
+            exact = exact or sub_exact
+    return True, exact
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _shape(value: Any, exact: bool) -> Any:
+    """What a SHAPE_KEYWORDS-only schema can see of `value` (hashable). Raises _TooBig for long arrays."""
+    kind = type(value)
+    if kind is str:
+        return ("s", value) if exact else "s"
+    if kind is bool or value is None:
+        return value
+    if kind is int:
+        return ("i", value) if exact else "i"
+    if kind is float:
+        if exact:
+            return ("f", value)
+        return "fi" if value.is_integer() else "f"
+    if kind is dict:
+        return ("d", *[(key, _shape(item, exact)) for key, item in value.items()])
+    if kind is list:
+        if len(value) > _MEMO_MAX_ITEMS:
+            raise _TooBig
+        return ("l", *[_shape(item, exact) for item in value])
+    raise _TooBig  # not a JSON value: no memo
 
 
 _COMPILED: dict[bytes, CompiledParameters] = {}
@@ -105,7 +177,8 @@ def _compile(parameters: Any, key: bytes) -> CompiledParameters:
         schema = {**schema, "additionalProperties": False}
     try:
         CallValidator.check_schema(schema)
-        return CompiledParameters(CallValidator(schema))
+        shape_only, exact = _shape_only(schema)
+        return CompiledParameters(CallValidator(schema), {} if shape_only else None, exact)
     except (SchemaError, RecursionError):
         return CompiledParameters(None)
     except Exception:  # e.g. a "$ref" the referencing library rejects at build time
@@ -123,13 +196,42 @@ def validate_call(name: str, arguments: dict, system: SystemPrompt) -> list[str]
         compiled = table[name] = compile_parameters(signature["parameters"])
     if compiled.validator is None:
         return [R.INVALID_DECLARED_SCHEMA]
+    memo = compiled.memo
+    if memo is None:
+        return list(_run_jsonschema(compiled, arguments))
+    try:
+        shape = _shape(arguments, compiled.exact_scalars)
+    except _TooBig:
+        return list(_run_jsonschema(compiled, arguments))
+    codes = memo.get(shape)
+    if codes is None:
+        codes = _run_jsonschema(compiled, arguments)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[shape] = codes
+    return list(codes)
+
+
+def _run_jsonschema(compiled: CompiledParameters, arguments: dict) -> tuple[str, ...]:
+    """jsonschema's verdict as sorted unique codes."""
     try:
         errors = list(compiled.validator.iter_errors(arguments))
     except Exception:  # unresolvable $ref, recursion through "$ref": "#", ...
-        return [R.INVALID_DECLARED_SCHEMA]
+        return (R.INVALID_DECLARED_SCHEMA,)
     if not errors:
-        return []
-    return sorted({_CODE_BY_KEYWORD.get(error.validator, R.ARGUMENT_CONSTRAINT_VIOLATION) for error in errors})
+        return ()
+    return tuple(sorted({_CODE_BY_KEYWORD.get(error.validator, R.ARGUMENT_CONSTRAINT_VIOLATION) for error in errors}))
+
+
+def validate_without_memo(name: str, arguments: dict, system: SystemPrompt) -> list[str]:
+    """validate_call with jsonschema run every time (for tests and measurements)."""
+    signature = system.signatures.get(name)
+    if signature is None:
+        return [R.UNDECLARED_FUNCTION]
+    compiled = compile_parameters(signature["parameters"])
+    if compiled.validator is None:
+        return [R.INVALID_DECLARED_SCHEMA]
+    return list(_run_jsonschema(compiled, arguments))
 
 
 # id(prompt) -> (prompt, name -> validator). Holding the prompt keeps its id from being reused.
