@@ -1,7 +1,12 @@
 """The code location: every asset, check, sensor, schedule and resource, merged from the domain folders."""
 
 
+import warnings
+
 import dagster as dg
+
+# observable_source_asset and Output(data_version=...) are marked beta; we use them on purpose.
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 from glaive_assets.alerts.resource import slack_resource_from_env
 from glaive_assets.graph.automation import automation_sensor
