@@ -1,6 +1,5 @@
 """The code location: every asset, check, sensor, schedule and resource, merged from the domain folders."""
 
-
 import warnings
 
 import dagster as dg

@@ -5,7 +5,6 @@ downstream asset refreshes when an upstream asset updates, but never past a fail
 plain eager() ignores failed blocking checks, hence the second condition.
 """
 
-
 import os
 
 import dagster as dg

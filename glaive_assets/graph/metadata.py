@@ -1,6 +1,5 @@
 """Helpers that turn plain numbers into metadata the Dagster UI renders (tables, schemas, paths)."""
 
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -1,6 +1,5 @@
 """Where artifacts live, and the IO manager that hands them from one asset to the next."""
 
-
 from pathlib import Path
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """The upstream dataset (an observable source) and glaive_raw, the rows read from it."""
 
-
 from typing import Optional
 
 import dagster as dg

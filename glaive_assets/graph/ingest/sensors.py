@@ -1,6 +1,5 @@
 """Reruns: when the upstream source's data version changes, refresh the whole graph; weekly as well."""
 
-
 import os
 
 import dagster as dg

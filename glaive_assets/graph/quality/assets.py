@@ -1,6 +1,5 @@
 """The anomaly and bias reports as assets (the validation report is made with glaive_processed)."""
 
-
 from typing import Optional
 
 import dagster as dg

@@ -2,7 +2,6 @@
 statistics run once per run, and the UI shows the verdicts beside glaive_processed. (The blocking
 schema check is in quality/validation.py.)"""
 
-
 from collections.abc import Iterator
 
 import dagster as dg

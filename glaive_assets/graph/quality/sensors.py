@@ -6,7 +6,6 @@ load time: it cannot be redirected to SLACK_API_BASE_URL, has no timeout, and ra
 so the run-failure sensor below is the same idea written on run_failure_sensor with our resource.
 """
 
-
 import dagster as dg
 
 from glaive_assets.alerts import (

@@ -1,6 +1,5 @@
 """pipeline_summary: the run at a glance, from every artifact upstream."""
 
-
 import dagster as dg
 
 from glaive_assets.artifacts import Artifact, read_json, write_json

@@ -1,6 +1,5 @@
 """raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output."""
 
-
 import dagster as dg
 
 from glaive_assets.artifacts import Artifact
