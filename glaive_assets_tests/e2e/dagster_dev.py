@@ -26,8 +26,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# The dagster CLI of the interpreter running the tests (the project's .venv).
-DAGSTER_BIN = Path(sys.executable).with_name("dagster")
+# The dagster CLI beside the interpreter running the tests (the project's .venv), else the repo's .venv.
+DAGSTER_BIN = next(
+    (path for path in (Path(sys.executable).with_name("dagster"), REPO_ROOT / ".venv" / "bin" / "dagster") if path.exists()),
+    Path(sys.executable).with_name("dagster"),
+)
 LOCATION_NAME = "glaive_assets"
 REPOSITORY_NAME = "__repository__"
 

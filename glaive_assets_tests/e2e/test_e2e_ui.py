@@ -100,13 +100,14 @@ def checks_of(node: dict) -> list[dict]:
 
 
 def open_expanded_lineage(page: Any, dev: DagsterDev) -> None:
-    """The global asset lineage with every group expanded, zoomed to fit."""
+    """The global asset lineage with every group expanded."""
     page.goto(f"{dev.base_url}/asset-groups")
     page.get_by_role("button", name="Materialize all").wait_for()
-    graph = page.locator("svg foreignObject")
-    graph.first.wait_for()
-    # "Expand all groups" (the graph's own shortcut, also in its settings menu) puts the groups in the URL;
-    # loading that URL again lays the expanded graph out to fit the viewport.
+    page.locator("svg foreignObject").first.wait_for()
+    if page.locator("svg foreignObject").get_by_text(SOURCE_ASSET, exact=True).count():
+        return  # expanded already: the page remembers the expanded groups (local storage)
+    # "Expand all groups" (the graph's own shortcut, also in its settings menu) puts the groups in
+    # the URL; loading that URL again lays the expanded graph out.
     page.keyboard.press("Alt+e")
     page.wait_for_url(re.compile(r"[?&]expanded="))
     page.goto(page.url)
@@ -116,6 +117,75 @@ def open_expanded_lineage(page: Any, dev: DagsterDev) -> None:
 def visible_in_graph(page: Any, asset_name: str) -> bool:
     nodes = page.locator("svg foreignObject").get_by_text(asset_name, exact=True)
     return any(nodes.nth(index).is_visible() for index in range(nodes.count()))
+
+
+# True when the asset's node says "Materialized" (detailed nodes) or is drawn green (the minimal
+# nodes of a zoomed-out graph: Dagster 1.13 colours them through the --minimal-bg CSS variable).
+_NODE_SHOWS_MATERIALIZED_JS = """
+name => {
+  for (const label of document.querySelectorAll('svg foreignObject [class*="assetName"]')) {
+    if (label.textContent.trim() !== name) continue;
+    const node = label.closest('[class*="assetNodeContainer"]');
+    if (!node) continue;
+    if (/\\bMaterialized\\b/.test(node.innerText)) return true;
+    const box = node.querySelector('[style*="--minimal-bg"]');
+    if (box && box.getAttribute('style').includes('background-green')) return true;
+  }
+  return false;
+}
+"""
+
+
+def assets_shown_materialized(page: Any) -> set[str]:
+    return {name for name in MATERIALIZABLE_ASSETS if page.evaluate(_NODE_SHOWS_MATERIALIZED_JS, name)}
+
+
+def _graph_boxes(page: Any) -> list[dict]:
+    shapes = page.locator("svg foreignObject")
+    return [box for box in (shapes.nth(index).bounding_box() for index in range(shapes.count())) if box]
+
+
+def _graph_viewport(page: Any) -> tuple[float, float, float, float]:
+    """The visible drawing area: the clipping ancestor of the graph's SVG, below the toolbar."""
+    area = page.locator("svg:has(foreignObject)").first.evaluate(
+        """svg => { let node = svg.parentElement;
+            while (node && !['hidden', 'clip'].includes(getComputedStyle(node).overflow)) node = node.parentElement;
+            const r = (node || document.body).getBoundingClientRect();
+            return {x: r.x, y: r.y, width: r.width, height: r.height}; }"""
+    )
+    toolbar = page.get_by_role("button", name="Materialize all").bounding_box()
+    top = max(area["y"], toolbar["y"] + toolbar["height"])
+    # The zoom controls sit on the right edge.
+    return area["x"], top, area["x"] + area["width"] - 70, area["y"] + area["height"]
+
+
+def fit_graph_in_view(page: Any, margin: float = 24.0, max_steps: int = 10) -> bool:
+    """Zoom out and pan until every node and group lies inside the visible area (for screenshots)."""
+    for _ in range(max_steps):
+        left, top, right, bottom = _graph_viewport(page)
+        left, top, right, bottom = left + margin, top + margin, right - margin, bottom - margin
+        boxes = _graph_boxes(page)
+        x0 = min(box["x"] for box in boxes)
+        y0 = min(box["y"] for box in boxes)
+        x1 = max(box["x"] + box["width"] for box in boxes)
+        y1 = max(box["y"] + box["height"] for box in boxes)
+        if x1 - x0 > right - left or y1 - y0 > bottom - top:
+            page.locator('button:has([aria-label="zoom_out"])').click()
+        elif x0 >= left and y0 >= top and x1 <= right and y1 <= bottom:
+            return True
+        else:  # drag the canvas from an empty spot so that the graph is centred
+            spots = [(left, top), (left, bottom), (right, top), ((left + right) / 2, top), (left, (top + bottom) / 2)]
+            start_x, start_y = next(
+                ((x, y) for x, y in spots if not any(
+                    box["x"] <= x <= box["x"] + box["width"] and box["y"] <= y <= box["y"] + box["height"] for box in boxes)),
+                spots[0],
+            )
+            page.mouse.move(start_x, start_y)
+            page.mouse.down()
+            page.mouse.move(start_x + (left + right - x0 - x1) / 2, start_y + (top + bottom - y0 - y1) / 2, steps=8)
+            page.mouse.up()
+        page.wait_for_timeout(300)  # the viewport animates its transform
+    return False
 
 
 @pytest.mark.timeout(240)
@@ -129,6 +199,13 @@ def test_lineage_page_shows_every_asset(ui_dev: DagsterDev, page: Any, screensho
         assert visible_in_graph(page, name), f"{name} is not drawn on the lineage page"
     for group in {node["groupName"] for node in nodes.values()}:
         assert page.locator("svg foreignObject").get_by_text(group, exact=True).first.is_visible()
+    # Zoomed to fit, every node lies inside the viewport: the whole graph is on screen at once.
+    assert fit_graph_in_view(page)
+    width, height = VIEWPORT["width"], VIEWPORT["height"]
+    for name in ALL_ASSETS:
+        box = page.locator("svg foreignObject").get_by_text(name, exact=True).first.bounding_box()
+        assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width, (name, box)
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height, (name, box)
     page.screenshot(path=str(screenshot_dir / "lineage_before_materialize.png"))
 
 
@@ -142,8 +219,23 @@ def test_checks_tab_lists_the_checks_of_glaive_processed(ui_dev: DagsterDev, pag
     page.goto(f"{ui_dev.base_url}/assets/glaive_processed?view=checks")
     page.get_by_text(f"Checks ({len(check_names)})", exact=True).wait_for()
     for name in check_names:
-        assert page.get_by_text(name, exact=True).first.is_visible(), f"check {name} not listed"
+        assert check_listed(page, name), f"check {name} not listed"
     page.screenshot(path=str(screenshot_dir / "glaive_processed_checks.png"))
+
+
+def check_listed(page: Any, name: str) -> bool:
+    """The name is shown whole, or middle-truncated as "head…tail" (the UI does that to long names)."""
+    whole = page.get_by_text(name, exact=True)
+    if any(whole.nth(index).is_visible() for index in range(whole.count())):
+        return True
+    truncated = page.get_by_text(re.compile(r"^\S+…\S+$"))
+    for index in range(truncated.count()):
+        label = truncated.nth(index)
+        if label.is_visible():
+            head, tail = label.inner_text().strip().split("…", 1)
+            if name.startswith(head) and name.endswith(tail) and len(head) + len(tail) < len(name):
+                return True
+    return False
 
 
 def launch_materialize_all(page: Any) -> str:
@@ -190,10 +282,14 @@ def test_materialize_all_from_the_ui(ui_dev: DagsterDev, page: Any, screenshot_d
         execution = check["executionForLatestMaterialization"]
         assert execution is not None and execution["runId"] == run.run_id, (check["name"], execution)
 
-    # The finished graph, for the README: every asset materialized.
+    # The UI shows the finished graph: every asset materialized. That screenshot goes in the README.
     open_expanded_lineage(page, ui_dev)
-    wait_for(lambda: page.locator("svg foreignObject").get_by_text("Materialized", exact=True).count()
-             >= len(MATERIALIZABLE_ASSETS), timeout=30, what="every asset node to show Materialized")
+    wait_for(lambda: assets_shown_materialized(page) == set(MATERIALIZABLE_ASSETS), timeout=30,
+             what="the lineage page to show every asset materialized",
+             diagnostics=lambda: f"shown materialized: {sorted(assets_shown_materialized(page))}")
+    page.get_by_text("Hide navigation").click()
+    page.locator('button:has([aria-label="panel_show_right"])').last.click()  # the asset tree panel
+    assert fit_graph_in_view(page), "could not fit the whole graph in the viewport"
     lineage_png = screenshot_dir / "lineage.png"
     page.screenshot(path=str(lineage_png))
     if os.environ.get("GLAIVE_UPDATE_README_SCREENSHOT") == "1":
