@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from glaive_assets.core import reasons as R
 from glaive_assets.core.parse import parse_system
-from glaive_assets.core.validate import compile_parameters, validate_call, validate_without_memo
+from jsonschema.exceptions import SchemaError
+
+from glaive_assets.core.validate import (
+    CallValidator,
+    compile_parameters,
+    schema_skeleton,
+    validate_call,
+    validate_without_memo,
+)
 
 LEAD = "SYSTEM: You are a helpful assistant with access to the following functions. Use them if required -\n"
 
@@ -42,7 +50,7 @@ PROMPT = prompt_with(BOOKING)
     "arguments, codes",
     [
         ({"guests": 2, "time": "19:00"}, []),
-        ({"guests": 2.0, "time": "19:00"}, []),  # Draft 2020-12: 2.0 is an integer
+        ({"guests": 2.0, "time": "19:00"}, []),  # Draft 7: 2.0 is an integer
         ({"guests": 2, "time": "19:00", "seating": "terrace", "allergies": ["nuts"], "vip": False}, []),
         ({"time": "19:00"}, [R.MISSING_REQUIRED_ARGUMENT]),
         ({"guests": 2, "time": "19:00", "dog": True}, [R.UNKNOWN_ARGUMENT]),
@@ -225,3 +233,59 @@ def test_memo_never_confuses_values_the_schema_tells_apart(property_schema, firs
     assert validate_call("f", {"v": first}, prompt) == []
     assert validate_call("f", {"v": second}, prompt) == second_codes
     assert validate_call("f", {"v": first}, prompt) == []
+
+
+# --- check_schema memo: a schema and its skeleton always get the same verdict -----------------------
+
+keyword_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 2) | st.sampled_from(["string", "integer", "object", "x", ""])
+    | st.text(max_size=4),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=2),
+    max_leaves=5,
+)
+
+
+def raw_schemas(children):
+    """Schemas with mostly well-formed keyword values and some broken ones."""
+    type_names = st.sampled_from(["string", "integer", "number", "object", "array", "boolean", "null", "float", ""])
+    return st.fixed_dictionaries({}, optional={
+        "type": type_names | st.lists(type_names, max_size=2) | keyword_values,
+        "properties": st.dictionaries(st.text(max_size=3), children, max_size=3) | keyword_values,
+        "required": st.lists(st.sampled_from(["a", "b", "c"]), max_size=3) | keyword_values,
+        "items": children | st.lists(children, max_size=2) | keyword_values,
+        "description": st.text(max_size=4) | keyword_values,
+        "title": st.text(max_size=4) | keyword_values,
+        "$comment": st.text(max_size=4) | keyword_values,
+        "enum": st.lists(keyword_values, max_size=2) | keyword_values,
+        "additionalProperties": st.booleans() | children | keyword_values,
+        "minimum": st.integers(-2, 2) | keyword_values,
+        "anyOf": st.lists(children, min_size=1, max_size=2) | keyword_values,
+        "default": keyword_values,
+        "format": st.text(max_size=4) | keyword_values,
+    })
+
+
+any_schemas = st.recursive(raw_schemas(st.just({})), raw_schemas, max_leaves=6)
+
+
+def meta_valid(schema) -> bool:
+    try:
+        CallValidator.check_schema(schema)
+        return True
+    except SchemaError:
+        return False
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_schemas)
+def test_schema_skeleton_keeps_the_meta_schema_verdict(schema):
+    assert meta_valid(schema_skeleton(schema)) == meta_valid(schema)
+
+
+def test_schema_skeleton_blanks_only_free_text_and_names():
+    schema = {"type": "object", "description": "Book it", "properties": {
+        "city": {"type": "string", "description": "Where", "enum": ["A", "B"]}}, "required": ["city"]}
+    assert schema_skeleton(schema) == {"type": "object", "description": "", "properties": {
+        "0": {"type": "string", "description": "", "enum": ["A", "B"]}}, "required": ["0"]}
+    assert schema_skeleton({"required": ["a", "a"]}) == {"required": ["a", "a"]}  # not distinct: kept
+    assert schema_skeleton({"description": 5}) == {"description": 5}  # not a string: kept

@@ -6,6 +6,8 @@ Corpus: `--rows` Glaive-layout rows from glaive_assets.sources.sample (realistic
 each encoded once as a JSON line (bytes), as the raw artifact holds them. Timed, one core:
 
 - bare decode: orjson.loads of every line;
+- (floor) orjson.dumps of the processed/ChatML/reject objects, built beforehand: writing the output
+  bytes alone, which the transform cannot avoid (the outputs are several times the input's size);
 - process_row: orjson.loads + process_row (parse, validate, features), no output;
 - core transform: raw line in -> processed line + ChatML line out (bytes), or the reject line:
   orjson.loads, process_row, to_chatml, dumps_line.
@@ -83,6 +85,20 @@ def core_transform(lines: list[bytes]) -> int:
     return written
 
 
+def output_floor(outputs: list[tuple[dict, ...]]) -> Callable[[list[bytes]], int]:
+    """orjson.dumps of outputs built beforehand: the cost of writing the bytes, with no work at all."""
+
+    def write_only(lines: list[bytes]) -> int:
+        dumps = orjson.dumps
+        written = 0
+        for objects in outputs:
+            for obj in objects:
+                written += len(dumps(obj))
+        return written
+
+    return write_only
+
+
 def reset_caches() -> None:
     parse_system.cache_clear()
     clear_caches()
@@ -116,16 +132,22 @@ def main(argv: list[str] | None = None) -> int:
 
     outcomes = [process_row(orjson.loads(line), index) for index, line in enumerate(lines)]
     rejected = sum(outcome.processed is None for outcome in outcomes)
+    outputs = [
+        (outcome.processed, to_chatml(outcome.processed)) if outcome.processed is not None else (outcome.reject,)
+        for outcome in outcomes
+    ]
+    del outcomes
     output_mb = core_transform(lines) / 1e6
     print(f"outcome: {len(lines) - rejected:,} processed, {rejected:,} rejected; "
-          f"{output_mb:.1f} MB of processed + ChatML + reject lines")
-    del outcomes
+          f"{output_mb:.1f} MB of processed + ChatML + reject lines ({output_mb / corpus_mb:.1f}x the input)")
 
     timings = [
         best_of("bare orjson.loads", bare_decode, lines, args.repeat),
+        best_of("(floor) orjson.dumps of the outputs", output_floor(outputs), lines, args.repeat),
         best_of("loads + process_row", process_only, lines, args.repeat),
         best_of("core transform (line in -> lines out)", core_transform, lines, args.repeat),
     ]
+    del outputs
     bare = timings[0]
     print(f"\n{'stage':<40} {'seconds':>9} {'rows/s':>11} {'us/row':>8} {'x bare':>7}")
     for timing in timings:

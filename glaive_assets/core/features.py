@@ -118,6 +118,16 @@ REFUSAL = re.compile(
 )
 
 
+# Every REFUSAL match contains one of these (lower-cased); a text with none of them is skipped without
+# running the regex (test_core_features checks the implication).
+REFUSAL_ANCHORS = (
+    "unable", "not able", "not capable", "not equipped", "not designed", "not programmed",
+    "can't", "can\u2019t", "cannot", "can not",
+    "don't have", "don\u2019t have", "do not have",
+    "beyond", "outside", "not within", "not part of", "limited to", "restricted to", "as an ai", "external task",
+)
+
+
 def has_refusal_text(assistant_texts: list[str]) -> bool:
     """True when an assistant text turn declines for lack of a fitting function or ability.
 
@@ -126,9 +136,14 @@ def has_refusal_text(assistant_texts: list[str]) -> bool:
     "I'm sorry, but I don't have the capability to ...", "I'm unable to ...", "I can't assist with
     that as it's an external task", "... beyond my current capabilities", "As an AI, I cannot ...".
     """
-    for text in assistant_texts:
-        if REFUSAL.search(text):
-            return True
+    if not assistant_texts:
+        return False
+    # Joined by newlines: every pattern separates its words by single spaces, so no match spans turns.
+    text = assistant_texts[0] if len(assistant_texts) == 1 else "\n".join(assistant_texts)
+    lowered = text.lower()
+    for anchor in REFUSAL_ANCHORS:
+        if anchor in lowered:
+            return REFUSAL.search(text) is not None
     return False
 
 

@@ -389,10 +389,14 @@ def _is_cut(text: str) -> bool:
 
 
 def _read_name(literal: str, call: ParsedCall) -> bool:
-    try:
-        name = orjson.loads(literal)
-    except orjson.JSONDecodeError:
-        name = None
+    """The call's name from its JSON string literal (quotes included)."""
+    if "\\" not in literal and literal.isprintable():
+        name = literal[1:-1]  # no escape and no control character: the text is the value
+    else:
+        try:
+            name = orjson.loads(literal)
+        except orjson.JSONDecodeError:
+            name = None
     if not name:
         call.malformed.append(R.CALL_UNPARSEABLE)
         return False
@@ -451,9 +455,12 @@ def _split_raw_turns(chat: str, warnings: set[str]) -> tuple[list[tuple[str, str
     The marker is "U", "A" or "F" (USER:, ASSISTANT:, FUNCTION RESPONSE:). Also returns how many of
     the markers follow a newline (all but a first one at the very start of the chat).
     """
-    parts = _TURN_SPLIT.split(chat)
+    # A blank line in front makes a marker at the very start split like every other one.
+    parts = _TURN_SPLIT.split("\n\n" + chat)
     head = parts[0]
     pieces = [(marker[0], text) for marker, text in zip(parts[1::2], parts[2::2])]
+    if not head:
+        return pieces, len(pieces) - 1 if pieces else 0
     after_newline = len(pieces)
     head_text = head.lstrip()
     if head_text.startswith(ROLE_MARKERS):

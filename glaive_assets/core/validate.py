@@ -1,8 +1,10 @@
 """Validate each call against the function schemas declared in the same record, with `jsonschema`.
 
-A call's arguments are checked against its function's declared "parameters" by a Draft 2020-12
-validator (Glaive schemas carry no "$schema"; their keywords mean the same in every draft since 4,
-except that 2020-12 counts 12.0 as an integer). The validator is built from the declared schema plus
+A call's arguments are checked against its function's declared "parameters" by a Draft 7 validator
+(Glaive schemas carry no "$schema"; Draft 7 is what OpenAI-style function parameters are written
+against, its keywords mean the same as in 2020-12 for everything Glaive uses, 12.0 counts as an
+integer in both, and checking a schema against the Draft 7 meta-schema costs a fifth of the 2020-12
+one: 0.17 ms against 0.9 ms per schema). The validator is built from the declared schema plus
 "additionalProperties": false (unless it says otherwise), so an undeclared argument is reported by
 the library too. Errors map to codes by the failing JSON-schema keyword:
 
@@ -22,10 +24,16 @@ results are memoized too, per compiled schema, keyed by the *shape* of the argum
 schemas whose verdict provably depends on nothing else. A schema qualifies when every keyword in it
 is one of SHAPE_KEYWORDS (type, properties, required, items, additionalProperties, enum, const and
 annotations); the shape keeps each key, each value's JSON type (a float with an integral value apart,
-since 2.0 is an integer in Draft 2020-12), booleans and null exactly, and -- when the schema has an
+since 2.0 is an integer in Draft 7), booleans and null exactly, and -- when the schema has an
 enum or const anywhere -- every scalar value exactly. Any other keyword (minimum, maxLength, anyOf,
 $ref, ...) turns the memo off for that schema. jsonschema stays the only judge: the memo only replays
 its answer for arguments it cannot tell apart (test_core_validate checks this against jsonschema).
+
+Checking a declared schema itself (check_schema, against the meta-schema) is memoized the same way,
+by its skeleton: the schema with the text of description/title/$comment emptied, property names
+replaced by their position and a list of distinct required names by positions. The Draft 7
+meta-schema constrains none of those beyond "a string" / "distinct strings", so a schema and its
+skeleton always get the same verdict (also checked against jsonschema in the tests).
 """
 
 from __future__ import annotations
@@ -34,14 +42,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from jsonschema import Draft202012Validator, validators
+from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import SchemaError
 
 from glaive_assets.core import reasons as R
 from glaive_assets.core.parse import SystemPrompt
 
 _UNENFORCED_KEYWORDS = ("pattern", "patternProperties", "uniqueItems", "$schema")
-CallValidator = validators.extend(Draft202012Validator, {keyword: None for keyword in _UNENFORCED_KEYWORDS[:3]})
+CallValidator = validators.extend(Draft7Validator, {keyword: None for keyword in _UNENFORCED_KEYWORDS[:3]})
 
 _CODE_BY_KEYWORD = {
     "required": R.MISSING_REQUIRED_ARGUMENT,
@@ -176,13 +184,62 @@ def _compile(parameters: Any, key: bytes) -> CompiledParameters:
     if "additionalProperties" not in schema:
         schema = {**schema, "additionalProperties": False}
     try:
-        CallValidator.check_schema(schema)
+        check_schema(schema)
         shape_only, exact = _shape_only(schema)
         return CompiledParameters(CallValidator(schema), {} if shape_only else None, exact)
     except (SchemaError, RecursionError):
         return CompiledParameters(None)
     except Exception:  # e.g. a "$ref" the referencing library rejects at build time
         return CompiledParameters(None)
+
+
+_SCHEMA_VERDICTS: dict[bytes, SchemaError | None] = {}
+# Annotation keywords the meta-schema only asks to be strings.
+_FREE_TEXT = ("description", "title", "$comment")
+
+
+def schema_skeleton(schema: Any) -> Any:
+    """`schema` with what the meta-schema cannot see blanked (see the module docstring)."""
+    if not isinstance(schema, dict):
+        return schema
+    skeleton: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _FREE_TEXT and isinstance(value, str):
+            skeleton[key] = ""
+        elif key == "properties" and isinstance(value, dict):
+            skeleton[key] = {str(position): schema_skeleton(sub) for position, sub in enumerate(value.values())}
+        elif key == "required" and isinstance(value, list) and all(isinstance(v, str) for v in value) \
+                and len(set(value)) == len(value):
+            skeleton[key] = [str(position) for position in range(len(value))]
+        elif key in _ONE_SUBSCHEMA:
+            skeleton[key] = [schema_skeleton(v) for v in value] if isinstance(value, list) else schema_skeleton(value)
+        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
+            skeleton[key] = [schema_skeleton(v) for v in value]
+        else:
+            skeleton[key] = value
+    return skeleton
+
+
+def check_schema(schema: Any) -> None:
+    """CallValidator.check_schema, memoized by the schema's skeleton. Raises SchemaError."""
+    try:
+        key = orjson.dumps(schema_skeleton(schema), option=orjson.OPT_SORT_KEYS)
+    except Exception:
+        CallValidator.check_schema(schema)
+        return
+    if key in _SCHEMA_VERDICTS:
+        error = _SCHEMA_VERDICTS[key]
+    else:
+        try:
+            CallValidator.check_schema(schema)
+            error = None
+        except SchemaError as found:
+            error = found
+        if len(_SCHEMA_VERDICTS) >= _COMPILED_LIMIT:
+            _SCHEMA_VERDICTS.clear()
+        _SCHEMA_VERDICTS[key] = error
+    if error is not None:
+        raise error
 
 
 def validate_call(name: str, arguments: dict, system: SystemPrompt) -> list[str]:
@@ -253,3 +310,4 @@ def clear_caches() -> None:
     """Forget every compiled validator (benchmarks start each run cold)."""
     _COMPILED.clear()
     _SYSTEM_VALIDATORS.clear()
+    _SCHEMA_VERDICTS.clear()
