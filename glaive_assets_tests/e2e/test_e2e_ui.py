@@ -22,6 +22,7 @@ import pytest
 from glaive_assets_tests.e2e.dagster_dev import REPO_ROOT, DagsterDev, LaunchDagsterDev, wait_for
 
 SOURCE_ASSET = "glaive_source"
+SOURCE_SENSOR = "glaive_source_changed"
 MATERIALIZABLE_ASSETS = (
     "glaive_raw",
     "glaive_processed",
@@ -253,6 +254,12 @@ def launch_materialize_all(page: Any) -> str:
 @pytest.mark.timeout(300)
 def test_materialize_all_from_the_ui(ui_dev: DagsterDev, page: Any, screenshot_dir: Path) -> None:
     started = time.monotonic()
+    # On first sight of the sample the source sensor requests a run by itself. Let it finish first,
+    # so that the UI's run is, without a race, the latest materialization of every asset.
+    sensor_runs = wait_for(lambda: ui_dev.runs(tags={"dagster/sensor_name": SOURCE_SENSOR}), timeout=60,
+                           what=f"{SOURCE_SENSOR}'s first run", diagnostics=ui_dev.log_tail)
+    for sensor_run in sensor_runs:
+        ui_dev.wait_for_run_to_finish(sensor_run.run_id, timeout=120)
     open_expanded_lineage(page, ui_dev)
     clicked_at = time.time()
     run_prefix = launch_materialize_all(page)
