@@ -48,6 +48,15 @@ def test_system_without_functions():
     assert prompt.tools == () and prompt.reject_reasons == ()
 
 
+def test_schema_layouts_other_than_glaive_parse_the_same():
+    compact = json.dumps(ECHO)
+    odd = '{\n"name": "ping", "description": "Check the service", "parameters": {\n}\n}'  # inner } at column 0
+    prompt = parse_system(LEAD + compact + "\n" + odd + "\n\n" + pretty(ECHO).replace("echo", "echo2") + "\n")
+    assert prompt.names == ("echo", "ping", "echo2")
+    assert prompt.tools[:2] == (ECHO, PING)
+    assert prompt.reject_reasons == ()
+
+
 def test_text_after_the_schemas_joins_the_instruction():
     prompt = parse_system(LEAD + pretty(PING) + "\n\nAnswer in French.\n")
     assert prompt.instruction.endswith("Use them if required -\nAnswer in French.")

@@ -171,9 +171,19 @@ def parse_system(system: str) -> SystemPrompt:
             if "\n{" in trailing:  # more schemas after free text: not a layout Glaive has
                 return SystemPrompt(lead, (), (), {}, (), (R.SYSTEM_SCHEMA_UNPARSEABLE,))
             break
+        # Fast path: a raw newline can only sit between JSON tokens, so in Glaive's 4-space layout the
+        # first "\n}" closes the schema; if that slice is one JSON value it is the schema, exactly.
+        close = body.find("\n}", index)
+        if close >= 0:
+            try:
+                schema = orjson.loads(body[index:close + 2])
+                stop = close + 2
+            except orjson.JSONDecodeError:
+                close = -1
         try:
-            _, stop = _STRICT_DECODER.raw_decode(body, index)
-            schema = orjson.loads(body[index:stop])  # strict: no lone surrogates, <= 1024 deep
+            if close < 0:
+                _, stop = _STRICT_DECODER.raw_decode(body, index)
+                schema = orjson.loads(body[index:stop])  # strict: no lone surrogates, <= 1024 deep
         except RecursionError:
             return SystemPrompt(lead, (), (), {}, (), (R.SYSTEM_SCHEMA_TOO_DEEP,))
         except ValueError as error:  # json.JSONDecodeError and orjson.JSONDecodeError
@@ -484,19 +494,44 @@ def _has_stray_markers(chat: str, markers_after_newline: int, endings: int) -> b
     return line_markers > markers_after_newline or chat.count(ENDOFTEXT) > endings
 
 
+def _fast_call(segment: str) -> tuple[str, dict] | None:
+    """The common case, read without allocating a ParsedCall: {"name": "f", "arguments": '{...}'}
+    whose quoted text is a plain JSON object (no repair, no placeholder, shallow). None otherwise."""
+    body = segment.strip()
+    head = _CALL_HEAD.match(body)
+    if head is None or head.group(2) != "arguments" or not body.endswith("'}"):
+        return None
+    start = head.end()
+    if body[start:start + 1] != "'" or len(body) - start < 3:
+        return None
+    inner = body[start + 1:-2]
+    try:
+        arguments = orjson.loads(inner)
+    except orjson.JSONDecodeError:
+        return None
+    if type(arguments) is not dict or '"[' in inner or is_too_deep(inner):
+        return None
+    literal = head.group(1)
+    if "\\" in literal or not literal.isprintable() or len(literal) < 3:
+        return None
+    return literal[1:-1], arguments
+
+
 def parse_chat(chat: str) -> ParsedChat:
     """Split `chat` into turns, read every call, pair calls with responses and check the shape."""
-    parsed = ParsedChat()
-    warnings = parsed.warnings
-    malformed = parsed.malformed
-    turns = parsed.turns
+    warnings: set[str] = set()
+    malformed: set[str] = set()
+    validation: set[str] = set()
+    turns: list[dict] = []
+    calls: list[dict] = []
+    assistant_texts: list[str] = []
+    response_values: list[Any] = []
+    response_texts: list[str] = []
     pieces, markers_after_newline = _split_raw_turns(chat, warnings)
-    if not pieces:
-        return parsed
     pending: list[str | None] = []  # call ids of the latest call turn still waiting for a response
     previous = ""  # role of the previous turn: user, assistant, function_call, function_response
     endings = 0  # assistant turns properly ended by <|endoftext|>
-    call_index = 0
+    users = assistants = attempts = responses = most_in_one_turn = 0
     for marker, raw_text in pieces:
         text = raw_text.strip()
         if marker == "U":
@@ -509,27 +544,26 @@ def parse_chat(chat: str) -> ParsedChat:
                 warnings.add(R.CONSECUTIVE_USER_TURNS)
             if not text:
                 warnings.add(R.EMPTY_TURN)
-            parsed.num_user_turns += 1
+            users += 1
             turns.append({"role": "user", "content": text})
             previous = "user"
             continue
         if marker == "F":
             if text.endswith(ENDOFTEXT):
                 text = text[:-13].rstrip()
-            parsed.num_function_responses += 1
+            responses += 1
             if pending:
                 call_id = pending.pop(0)
             else:
                 call_id = None
                 malformed.add(R.ORPHAN_FUNCTION_RESPONSE)
-            value = _read_response(text, warnings)
-            parsed.response_values.append(value)
-            parsed.response_texts.append(text)
+            response_values.append(_read_response(text, warnings))
+            response_texts.append(text)
             turns.append({"role": "function_response", "content": text, "call_id": call_id})
             previous = "function_response"
             continue
         # An assistant turn: text, or a call (maybe with text before it).
-        parsed.num_assistant_turns += 1
+        assistants += 1
         if text.endswith(ENDOFTEXT):
             text = text[:-13].rstrip()
             endings += 1
@@ -548,12 +582,12 @@ def parse_chat(chat: str) -> ParsedChat:
         if tag_at < 0:
             if "to=" in text and _FOREIGN_CALL.search(text):
                 malformed.add(R.FOREIGN_CALL_SYNTAX)
-                parsed.num_call_attempts += 1
-                parsed.max_calls_in_one_turn = max(parsed.max_calls_in_one_turn, 1)
+                attempts += 1
+                most_in_one_turn = max(most_in_one_turn, 1)
                 pending.append(None)
             if not text:
                 warnings.add(R.EMPTY_TURN)
-            parsed.assistant_texts.append(text)
+            assistant_texts.append(text)
             turns.append({"role": "assistant", "content": text})
             previous = "assistant"
             continue
@@ -561,29 +595,33 @@ def parse_chat(chat: str) -> ParsedChat:
         if before:
             warnings.add(R.TEXT_BEFORE_CALL)
         segments = text[tag_at + 14:].split(CALL_TAG)
-        parsed.num_call_attempts += len(segments)
-        if len(segments) > parsed.max_calls_in_one_turn:
-            parsed.max_calls_in_one_turn = len(segments)
+        attempts += len(segments)
+        if len(segments) > most_in_one_turn:
+            most_in_one_turn = len(segments)
         for position, segment in enumerate(segments):
-            call = parse_call(segment)
-            if call.repairs:
-                warnings.update(call.repairs)
-            if call.validation:
-                parsed.validation.update(call.validation)
-            if not call.ok:
-                malformed.update(call.malformed)
-                pending.append(None)
-                continue
-            call_id = f"call_{call_index}"
-            call_index += 1
+            fast = _fast_call(segment)
+            if fast is not None:
+                name, arguments = fast
+            else:
+                call = parse_call(segment)
+                if call.repairs:
+                    warnings.update(call.repairs)
+                if call.validation:
+                    validation.update(call.validation)
+                if not call.ok:
+                    malformed.update(call.malformed)
+                    pending.append(None)
+                    continue
+                name, arguments = call.name, call.arguments
+            call_id = f"call_{len(calls)}"
             pending.append(call_id)
-            parsed.calls.append({"name": call.name, "arguments": call.arguments})
+            calls.append({"name": name, "arguments": arguments})
             turns.append(
                 {
                     "role": "function_call",
                     "content": before if position == 0 else "",
-                    "name": call.name,
-                    "arguments": call.arguments,
+                    "name": name,
+                    "arguments": arguments,
                     "call_id": call_id,
                     "parallel": position > 0,
                 }
@@ -593,9 +631,12 @@ def parse_chat(chat: str) -> ParsedChat:
         warnings.add(R.CALL_WITHOUT_RESPONSE)
     if previous == "user":
         warnings.add(R.ENDS_ON_USER_TURN)
-    if _has_stray_markers(chat, markers_after_newline, endings):
+    if pieces and _has_stray_markers(chat, markers_after_newline, endings):
         warnings.add(R.STRAY_MARKER)
-    return parsed
+    return ParsedChat(
+        turns, calls, users, assistants, attempts, responses, most_in_one_turn, assistant_texts, response_values,
+        response_texts, malformed, warnings, validation,
+    )
 
 
 def _read_response(text: str, warnings: set[str]) -> Any:
