@@ -13,6 +13,9 @@ from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.jsonio import dumps_line
 from glaive_assets.core.records import (
     CALL_BUCKETS,
+    CHATML_COLUMNS,
+    CHATML_ROLES,
+    TURN_ROLES,
     COMPLEXITY_TIERS,
     LIGHT_FEATURE_COLUMNS,
     PROCESSED_COLUMNS,
@@ -83,8 +86,11 @@ def check(row, index: int) -> None:
     assert record["malformed_reasons"] == [] and record["has_malformed"] is False
     written = strict(dumps_line(record))
     assert written["record_id"] == record["record_id"]
+    assert {turn["role"] for turn in record["turns"]} <= set(TURN_ROLES)
     chatml = to_chatml(record)
     written_chatml = strict(dumps_line(chatml))
+    assert list(written_chatml) == list(CHATML_COLUMNS)
+    assert {message["role"] for message in written_chatml["messages"]} <= set(CHATML_ROLES)
     call_ids = [c["id"] for m in written_chatml["messages"] for c in m.get("tool_calls", [])]
     answered = [m["tool_call_id"] for m in written_chatml["messages"] if m["role"] == "tool"]
     assert set(answered) <= set(call_ids)

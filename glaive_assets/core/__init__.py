@@ -1,1 +1,8 @@
-"""The Glaive core: plain functions on plain data. Nothing here imports Dagster."""
+"""The Glaive core: plain functions on plain data. Nothing here imports Dagster.
+
+    transform.process_row(row, source_index) -> RowOutcome(.processed | .reject)   the entry point
+    chatml.to_chatml(processed) -> dict; chatml.render_glaive(chatml) -> {"system", "chat"}
+    jsonio.dumps_line(obj) -> bytes                                                strict JSON line
+    parse (system prompt, chat, calls), validate (jsonschema), features; reasons and records hold the
+    codes and the column contracts.
+"""

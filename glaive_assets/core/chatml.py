@@ -29,8 +29,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core.parse import CALL_TAG, ENDOFTEXT
-
-CHATML_METADATA_KEYS = ("source_index", "record_id", "complexity_tier", "num_turns", "num_calls", "has_error_handling")
+from glaive_assets.core.records import CHATML_METADATA_COLUMNS
 
 
 def to_chatml(processed: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +69,7 @@ def to_chatml(processed: dict[str, Any]) -> dict[str, Any]:
         "id": processed["record_id"],
         "messages": messages,
         "tools": [{"type": "function", "function": schema} for schema in processed["tools"]],
-        "metadata": {key: processed[key] for key in CHATML_METADATA_KEYS},
+        "metadata": {key: processed[key] for key in CHATML_METADATA_COLUMNS},
     }
 
 

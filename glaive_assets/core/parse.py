@@ -129,6 +129,8 @@ class SystemPrompt:
     signatures: dict[str, dict]  # name -> {"description", "parameters", "required"}
     warnings: tuple[str, ...]  # structure warnings (duplicate declarations)
     reject_reasons: tuple[str, ...]  # row reasons: not Glaive / a schema unreadable
+    # name -> compiled validator, filled by validate.py on first use; evicted with the prompt.
+    validators: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _signature(schema: dict) -> dict:
@@ -141,7 +143,8 @@ def _signature(schema: dict) -> dict:
     }
 
 
-@lru_cache(maxsize=32768)
+# Bounded: a parsed prompt with its schemas and validators weighs some kilobytes.
+@lru_cache(maxsize=4096)
 def parse_system(system: str) -> SystemPrompt:
     """Split a system prompt into its instruction and every function schema it declares.
 

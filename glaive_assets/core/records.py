@@ -9,6 +9,9 @@ COMPLEXITY_TIERS = ("none", "simple", "moderate", "complex", "malformed")
 TURN_BUCKETS = ("none", "single", "short", "medium", "long")
 CALL_BUCKETS = ("no_calls", "one_call", "two_calls", "many_calls")
 
+# Roles of the parsed turns in a processed record's "turns" (keys per role: see core/parse.py).
+TURN_ROLES = ("user", "assistant", "function_call", "function_response")
+
 # Boolean feature columns of a processed record.
 FLAG_COLUMNS = (
     "has_parallel",
@@ -38,7 +41,7 @@ PROCESSED_COLUMNS: dict[str, str] = {
     "chat": "str",  # the raw chat, verbatim
     "instruction": "str",  # the system prompt without "SYSTEM: " and without the schemas
     "tools": "list[object]",  # every declared schema, first definition of each name, in order
-    "turns": "list[object]",  # the parsed conversation, see core/parse.py
+    "turns": "list[object]",  # the parsed conversation ({"role", "content", ...}), see core/parse.py
     "num_turns": "int",
     "num_assistant_turns": "int",
     "num_calls": "int",
@@ -78,4 +81,21 @@ LIGHT_FEATURE_COLUMNS = (
     "turn_bucket",
     "call_bucket",
     *FLAG_COLUMNS,
+)
+
+# One line of glaive_chatml.jsonl (see core/chatml.py).
+CHATML_COLUMNS: dict[str, str] = {
+    "id": "str",  # the record_id
+    "messages": "list[object]",  # {"role": system|user|assistant|tool, "content", ["tool_calls"|"tool_call_id", "name"]}
+    "tools": "list[object]",  # {"type": "function", "function": {name, description, parameters}}
+    "metadata": "object",  # the CHATML_METADATA_COLUMNS of the processed record
+}
+CHATML_ROLES = ("system", "user", "assistant", "tool")
+CHATML_METADATA_COLUMNS = (
+    "source_index",
+    "record_id",
+    "complexity_tier",
+    "num_turns",
+    "num_calls",
+    "has_error_handling",
 )

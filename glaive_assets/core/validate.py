@@ -19,7 +19,7 @@ validator class back to one that runs regexes). A schema jsonschema rejects (che
 fails while validating (e.g. an unresolvable "$ref") gives invalid_declared_schema for that call.
 
 Compiled validators are cached by the schema's canonical JSON, and per parsed system prompt by
-function name. jsonschema costs about 10-20 us per call, more than the rest of a row's parse, so its
+function name (SystemPrompt.validators). jsonschema costs about 10-20 us per call, more than the rest of a row's parse, so its
 results are memoized too, per compiled schema, keyed by the *shape* of the arguments -- but only for
 schemas whose verdict provably depends on nothing else. A schema qualifies when every keyword in it
 is one of SHAPE_KEYWORDS (type, properties, required, items, additionalProperties, enum, const and
@@ -71,7 +71,7 @@ SHAPE_KEYWORDS = frozenset({
     "type", "properties", "required", "items", "additionalProperties", "enum", "const",
     "description", "title", "default", "examples", "format", "$comment", "deprecated", "readOnly", "writeOnly",
 })
-_MEMO_LIMIT = 4096  # shapes remembered per schema
+_MEMO_LIMIT = 512  # argument shapes remembered per schema
 _MEMO_MAX_ITEMS = 64  # arrays longer than this are validated without the memo
 
 
@@ -138,7 +138,7 @@ def _shape(value: Any, exact: bool) -> Any:
 
 
 _COMPILED: dict[bytes, CompiledParameters] = {}
-_COMPILED_LIMIT = 65536
+_COMPILED_LIMIT = 16384  # distinct schemas kept compiled (cleared wholesale when full)
 
 
 def _without_unenforced(schema: Any) -> Any:
@@ -247,7 +247,7 @@ def validate_call(name: str, arguments: dict, system: SystemPrompt) -> list[str]
     signature = system.signatures.get(name)
     if signature is None:
         return [R.UNDECLARED_FUNCTION]
-    table = _validators_of(system)
+    table = system.validators
     compiled = table.get(name)
     if compiled is None:
         compiled = table[name] = compile_parameters(signature["parameters"])
@@ -291,23 +291,7 @@ def validate_without_memo(name: str, arguments: dict, system: SystemPrompt) -> l
     return list(_run_jsonschema(compiled, arguments))
 
 
-# id(prompt) -> (prompt, name -> validator). Holding the prompt keeps its id from being reused.
-_SYSTEM_VALIDATORS: dict[int, tuple[SystemPrompt, dict[str, CompiledParameters]]] = {}
-
-
-def _validators_of(system: SystemPrompt) -> dict[str, CompiledParameters]:
-    entry = _SYSTEM_VALIDATORS.get(id(system))
-    if entry is not None and entry[0] is system:
-        return entry[1]
-    if len(_SYSTEM_VALIDATORS) >= _COMPILED_LIMIT:
-        _SYSTEM_VALIDATORS.clear()
-    table: dict[str, CompiledParameters] = {}
-    _SYSTEM_VALIDATORS[id(system)] = (system, table)
-    return table
-
-
 def clear_caches() -> None:
     """Forget every compiled validator (benchmarks start each run cold)."""
     _COMPILED.clear()
-    _SYSTEM_VALIDATORS.clear()
     _SCHEMA_VERDICTS.clear()
