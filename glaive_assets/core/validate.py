@@ -291,6 +291,11 @@ def validate_without_memo(name: str, arguments: dict, system: SystemPrompt) -> l
     return list(_run_jsonschema(compiled, arguments))
 
 
+def compiled_parameters() -> list[CompiledParameters]:
+    """Every schema compiled so far (for measurements)."""
+    return list(_COMPILED.values())
+
+
 def clear_caches() -> None:
     """Forget every compiled validator (benchmarks start each run cold)."""
     _COMPILED.clear()
