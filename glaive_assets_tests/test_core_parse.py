@@ -293,3 +293,30 @@ def test_one_megabyte_chats_parse_in_linear_time():
         started = time.perf_counter()
         parse_chat(chat)
         assert time.perf_counter() - started < 2.0, chat[:40]
+
+
+# --- the fast path for well-formed calls agrees with the full reader ------------------------------
+
+from itertools import product  # noqa: E402
+
+from glaive_assets.core.parse import _fast_call  # noqa: E402
+
+HEADS = ['{"name": "f", "arguments": \'', ' {"name":"f","arguments":\'', '{"name": "f\\u00e9", "arguments": \'',
+         '{"name": "", "arguments": \'', '{"name": "f", "parameters": \'', '{"name": "f", "arguments": ']
+INNERS = ['{"a": 1}', '{"a": "it\'s"}', '{"a": "[User data]"}', "[1]", '{"a": "x\\\'s"}', '{"a": NaN}', "{}",
+          '{\n  "a": [1, 2]\n}', '{"a": ' + "[" * 70 + "]" * 70 + "}", '{"a": {"b": "}\'"}}', '{"a": 1}}', '{"a": "']
+TAILS = ["'}", "'} ", "'}}", "'", "}", ""]
+
+
+def test_fast_path_reads_exactly_what_the_full_reader_reads():
+    taken = 0
+    for head, inner, tail in product(HEADS, INNERS, TAILS):
+        text = head + inner + tail
+        fast = _fast_call(text)
+        if fast is None:
+            continue
+        taken += 1
+        full = parse_call(text)
+        assert full.ok and full.repairs == [] and full.validation == [], text
+        assert (full.name, full.arguments) == fast, text
+    assert taken == 20  # the plain quoted forms; every other combination goes to the full reader
