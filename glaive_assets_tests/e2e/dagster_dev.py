@@ -68,6 +68,10 @@ _RESET_SIGNALS_AND_EXEC = (
 
 TERMINAL_RUN_STATUSES = frozenset({"SUCCESS", "FAILURE", "CANCELED"})
 
+# free_port() cannot reserve the port: another process may take it before the webserver binds it.
+PORT_ATTEMPTS = 3
+PORT_TAKEN_MESSAGE = "address already in use"
+
 T = TypeVar("T")
 
 
@@ -329,6 +333,9 @@ class DagsterDev:
         def webserver_answers() -> bool:
             if self.process.poll() is not None:
                 raise DagsterDevError(f"dagster dev exited with code {self.process.returncode}\n{self.log_tail()}")
+            if PORT_TAKEN_MESSAGE in self.log_path.read_text(errors="replace").lower():
+                # The webserver logs the bind error but keeps running; do not wait for the deadline.
+                raise DagsterDevError(f"port {self.port} is taken\n{self.log_tail()}")
             try:
                 with urllib.request.urlopen(f"{self.base_url}/server_info", timeout=2) as response:
                     return response.status == 200
@@ -346,6 +353,10 @@ class DagsterDev:
                  diagnostics=self.log_tail)
         wait_for(location_loaded, timeout=max(1.0, deadline - time.monotonic()),
                  what=f"code location {self.location_name} to load", interval=0.25, diagnostics=self.log_tail)
+        # The server on our port must be ours (our DAGSTER_HOME), not another one that held the port.
+        info = self.graphql("query E2EInstance { instance { info } }")["instance"]["info"] or ""
+        if str(self.dagster_home) not in info:
+            raise DagsterDevError(f"the server on port {self.port} does not use DAGSTER_HOME={self.dagster_home}")
 
     def stop(self, *, term_timeout: float = 20.0, kill_timeout: float = 10.0) -> list[ProcessInfo]:
         """Kill the whole process group: SIGTERM, bounded wait, SIGKILL. Returns the survivors (none, normally)."""
@@ -387,6 +398,25 @@ def dagster_dev_env(
     return env
 
 
+
+
+def _spawn(
+    command_target: tuple[str, ...], cwd: Path, env: dict[str, str], log_path: Path, *,
+    dagster_home: Path, data_dir: Path, location_name: str,
+) -> DagsterDev:
+    port = free_port()
+    command = [
+        sys.executable, "-c", _RESET_SIGNALS_AND_EXEC,
+        str(DAGSTER_BIN), "dev", *command_target, "-h", "127.0.0.1", "-p", str(port),
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own session and process group, killed as a whole
+        )
+    return DagsterDev(process, port, dagster_home, data_dir, log_path, location_name, env)
+
+
 @contextmanager
 def running_dagster_dev(
     workdir: Path,
@@ -398,32 +428,39 @@ def running_dagster_dev(
     ready_timeout: float = 120.0,
     on_stop: Callable[[DagsterDev, list[ProcessInfo]], None] | None = None,
 ) -> Iterator[DagsterDev]:
-    """Start `dagster dev <target>` (default `-m glaive_assets`) under `workdir` (home/, data/, tmp/, dagster_dev.log); stop it on exit.
+    """Start `dagster dev <target>` (default `-m glaive_assets`) under `workdir` (home/, data/, tmp/,
+    dagster_dev.log) and wait until its code location has loaded; stop it on exit.
 
-    `on_stop(instance, survivors)` runs after the process group was killed, e.g. to assert that
+    `on_stop(instance, survivors)` runs after each stop of the process group, e.g. to assert that
     no process survived.
     """
     dagster_home, data_dir, tmp_dir = (workdir / name for name in ("home", "data", "tmp"))
     for folder in (dagster_home, data_dir, tmp_dir):
         folder.mkdir(parents=True, exist_ok=True)
     (dagster_home / "dagster.yaml").write_text(INSTANCE_YAML)
-    log_path = workdir / "dagster_dev.log"
     env = dagster_dev_env(dagster_home, data_dir, tmp_dir, env_overrides)
-    port = free_port()
-    command = [
-        sys.executable, "-c", _RESET_SIGNALS_AND_EXEC,
-        str(DAGSTER_BIN), "dev", *target, "-h", "127.0.0.1", "-p", str(port),
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    instance = DagsterDev(process, port, dagster_home, data_dir, log_path, location_name, env)
-    try:
-        instance.wait_until_ready(ready_timeout)
-        yield instance
-    finally:
+
+    def stop(instance: DagsterDev) -> None:
         survivors = instance.stop()
         if on_stop is not None:
             on_stop(instance, survivors)
+
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        log_path = workdir / ("dagster_dev.log" if attempt == 1 else f"dagster_dev.{attempt}.log")
+        instance = _spawn(target, cwd, env, log_path, dagster_home=dagster_home, data_dir=data_dir,
+                          location_name=location_name)
+        try:
+            instance.wait_until_ready(ready_timeout)
+            break
+        except DagsterDevError:
+            port_taken = PORT_TAKEN_MESSAGE in instance.log_tail(400).lower()
+            stop(instance)
+            if not port_taken or attempt == PORT_ATTEMPTS:
+                raise
+        except BaseException:  # a pytest timeout, Ctrl-C: still leave nothing running
+            stop(instance)
+            raise
+    try:
+        yield instance
+    finally:
+        stop(instance)
