@@ -144,3 +144,28 @@ def test_light_features_keys_and_error_handling():
     assert features["has_refusal"] is False
     assert features["has_error_handling"] is True
     assert features["has_defined_functions"] is False
+
+
+# --- the anchor pre-check never hides a refusal -------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from glaive_assets.core.features import REFUSAL, REFUSAL_ANCHORS  # noqa: E402
+
+refusal_words = st.sampled_from([
+    "I", "I'm", "I’m", "i AM", "am", "unable", "UNABLE", "not", "able", "to", "can't", "CAN’T", "cannot", "can",
+    "don't", "do", "have", "the", "ability", "beyond", "Outside", "of", "my", "current", "capabilities", "is",
+    "limited", "as", "an", "AI,", "it's", "external", "task", "help", "but", "ſ", "K", "İ", "ı", "sorry,",
+    "I'm unable to", "I’M NOT ABLE to", "I can't assist", "I cannot help but", "I don't have the capability",
+    "beyond my current capabilities", "As an AI, I cannot", "it’s an external task", "My capabilities are limited to",
+    "outſide my capabilities", "I can\u2019t perform",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(refusal_words, min_size=1, max_size=10).map(" ".join))
+def test_every_refusal_match_contains_an_anchor(text):
+    if REFUSAL.search(text):
+        assert any(anchor in text.lower() for anchor in REFUSAL_ANCHORS), text
+    assert has_refusal_text([text]) is bool(REFUSAL.search(text))

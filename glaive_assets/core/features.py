@@ -114,7 +114,8 @@ REFUSAL = re.compile(
             rf"\b(?:it|that|this)(?:{_A}s| is) an external task\b",
         )
     ),
-    re.IGNORECASE,
+    # ASCII: case folds only A-Z (so the lower-cased anchors below are exact) and \b sees ASCII words.
+    re.IGNORECASE | re.ASCII,
 )
 
 
