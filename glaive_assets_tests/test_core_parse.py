@@ -320,3 +320,11 @@ def test_fast_path_reads_exactly_what_the_full_reader_reads():
         assert full.ok and full.repairs == [] and full.validation == [], text
         assert (full.name, full.arguments) == fast, text
     assert taken == 20  # the plain quoted forms; every other combination goes to the full reader
+
+
+def test_prompts_are_cached_unless_huge():
+    small = LEAD + pretty(PING) + "\n"
+    assert parse_system(small) is parse_system(small)
+    huge = LEAD + pretty({**PING, "description": "x" * 70_000}) + "\n"
+    first, second = parse_system(huge), parse_system(huge)
+    assert first is not second and first.tools == second.tools

@@ -289,3 +289,21 @@ def test_schema_skeleton_blanks_only_free_text_and_names():
         "0": {"type": "string", "description": "", "enum": ["A", "B"]}}, "required": ["0"]}
     assert schema_skeleton({"required": ["a", "a"]}) == {"required": ["a", "a"]}  # not distinct: kept
     assert schema_skeleton({"description": 5}) == {"description": 5}  # not a string: kept
+
+
+def test_big_arguments_skip_the_memo_and_still_validate():
+    prompt = prompt_with({"name": "f", "description": "F", "parameters": {
+        "type": "object", "properties": {"xs": {"type": "array", "items": {"type": "integer"}},
+                                         "m": {"type": "object"}}}})
+    compiled = prompt.validators.get("f") or compile_parameters(prompt.signatures["f"]["parameters"])
+    assert validate_call("f", {"xs": list(range(1000))}, prompt) == []
+    assert validate_call("f", {"xs": list(range(999)) + ["x"]}, prompt) == [R.ARGUMENT_TYPE_MISMATCH]
+    assert validate_call("f", {"m": {str(i): i for i in range(100)}}, prompt) == []
+    assert validate_call("f", {"m": {"k" * 1000: 1}}, prompt) == []
+    assert compiled.memo is not None and len(compiled.memo) == 0  # none of those shapes was kept
+
+
+def test_huge_schemas_are_compiled_but_not_kept():
+    parameters = {"type": "object", "description": "d" * 70_000}
+    assert compile_parameters(parameters) is not compile_parameters(parameters)
+    assert compile_parameters(parameters).validator is not None

@@ -143,8 +143,10 @@ def _signature(schema: dict) -> dict:
     }
 
 
-# Bounded: a parsed prompt with its schemas and validators weighs some kilobytes.
-@lru_cache(maxsize=4096)
+# Prompts longer than this are parsed every time rather than cached (a hostile row could be megabytes).
+MAX_CACHED_SYSTEM_CHARS = 65_536
+
+
 def parse_system(system: str) -> SystemPrompt:
     """Split a system prompt into its instruction and every function schema it declares.
 
@@ -152,6 +154,12 @@ def parse_system(system: str) -> SystemPrompt:
     Glaive never has, is appended on a new line). Schemas start at the first line that begins with
     "{"; each must be a JSON object with a non-empty string "name". Cached by the prompt text.
     """
+    if len(system) > MAX_CACHED_SYSTEM_CHARS:
+        return _parse_system(system)
+    return _cached_parse_system(system)
+
+
+def _parse_system(system: str) -> SystemPrompt:
     if not system.startswith(SYSTEM_PREFIX):
         return SystemPrompt("", (), (), {}, (), (R.NOT_GLAIVE_SYSTEM,))
     body = system[len(SYSTEM_PREFIX):]
@@ -215,6 +223,15 @@ def parse_system(system: str) -> SystemPrompt:
         warnings=tuple(sorted(warnings)),
         reject_reasons=(),
     )
+
+
+# Bounded: a parsed prompt with its schemas and validators weighs some kilobytes.
+_cached_parse_system = lru_cache(maxsize=4096)(_parse_system)
+
+
+def clear_system_cache() -> None:
+    """Forget every parsed system prompt (benchmarks start each run cold)."""
+    _cached_parse_system.cache_clear()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -72,7 +72,8 @@ SHAPE_KEYWORDS = frozenset({
     "description", "title", "default", "examples", "format", "$comment", "deprecated", "readOnly", "writeOnly",
 })
 _MEMO_LIMIT = 512  # argument shapes remembered per schema
-_MEMO_MAX_ITEMS = 64  # arrays longer than this are validated without the memo
+_MEMO_MAX_ITEMS = 64  # arrays or objects bigger than this are validated without the memo
+_MEMO_MAX_TEXT = 256  # nor are strings longer than this when the shape keeps them exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +117,15 @@ class _TooBig(Exception):
 
 
 def _shape(value: Any, exact: bool) -> Any:
-    """What a SHAPE_KEYWORDS-only schema can see of `value` (hashable). Raises _TooBig for long arrays."""
+    """What a SHAPE_KEYWORDS-only schema can see of `value` (hashable). Raises _TooBig for long arrays,
+    objects with many keys and long strings kept exactly, so memo entries stay small."""
     kind = type(value)
     if kind is str:
-        return ("s", value) if exact else "s"
+        if not exact:
+            return "s"
+        if len(value) > _MEMO_MAX_TEXT:
+            raise _TooBig
+        return ("s", value)
     if kind is bool or value is None:
         return value
     if kind is int:
@@ -129,7 +135,14 @@ def _shape(value: Any, exact: bool) -> Any:
             return ("f", value)
         return "fi" if value.is_integer() else "f"
     if kind is dict:
-        return ("d", *[(key, _shape(item, exact)) for key, item in value.items()])
+        if len(value) > _MEMO_MAX_ITEMS:
+            raise _TooBig
+        shape = ["d"]
+        for key, item in value.items():
+            if len(key) > _MEMO_MAX_TEXT:
+                raise _TooBig
+            shape.append((key, _shape(item, exact)))
+        return tuple(shape)
     if kind is list:
         if len(value) > _MEMO_MAX_ITEMS:
             raise _TooBig
@@ -139,6 +152,7 @@ def _shape(value: Any, exact: bool) -> Any:
 
 _COMPILED: dict[bytes, CompiledParameters] = {}
 _COMPILED_LIMIT = 16384  # distinct schemas kept compiled (cleared wholesale when full)
+_MAX_CACHED_SCHEMA_BYTES = 65_536  # bigger schemas (hostile rows) are compiled but not kept
 
 
 def _without_unenforced(schema: Any) -> Any:
@@ -169,9 +183,10 @@ def compile_parameters(parameters: Any) -> CompiledParameters:
     if compiled is not None:
         return compiled
     compiled = _compile(parameters, key)
-    if len(_COMPILED) >= _COMPILED_LIMIT:
-        _COMPILED.clear()
-    _COMPILED[key] = compiled
+    if len(key) <= _MAX_CACHED_SCHEMA_BYTES:
+        if len(_COMPILED) >= _COMPILED_LIMIT:
+            _COMPILED.clear()
+        _COMPILED[key] = compiled
     return compiled
 
 
