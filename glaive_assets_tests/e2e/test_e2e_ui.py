@@ -90,6 +90,11 @@ def page(chromium: Any) -> Iterator[Any]:
         context.close()
 
 
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(1 for _ in handle)
+
+
 def asset_nodes(dev: DagsterDev) -> dict[str, dict]:
     return {node["assetKey"]["path"][-1]: node for node in dev.graphql(ASSET_NODES_QUERY)["assetNodes"]}
 
@@ -279,10 +284,17 @@ def test_materialize_all_from_the_ui(ui_dev: DagsterDev, page: Any, screenshot_d
     for name, relative in ARTIFACT_FILES.items():
         path = ui_dev.data_dir / relative
         assert path.is_file() and path.stat().st_size > 0, f"{name}: {path} missing or empty"
-    raw_lines = (ui_dev.data_dir / ARTIFACT_FILES["glaive_raw"]).read_text(encoding="utf-8").splitlines()
-    assert len(raw_lines) == SAMPLE_SIZE
+    rows = {name: count_lines(ui_dev.data_dir / ARTIFACT_FILES[name])
+            for name in ("glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml")}
+    assert rows["glaive_raw"] == SAMPLE_SIZE
+    assert rows["glaive_processed"] + rows["glaive_rejects"] == SAMPLE_SIZE
+    assert rows["glaive_chatml"] == rows["glaive_processed"]
+    # The summary the run wrote agrees with the files on disk.
     summary = json.loads((ui_dev.data_dir / ARTIFACT_FILES["pipeline_summary"]).read_text(encoding="utf-8"))
-    assert isinstance(summary, dict) and "status" in summary
+    assert summary["stages"]["ingest"]["raw_rows"] == SAMPLE_SIZE
+    assert summary["stages"]["transform"]["processed_rows"] == rows["glaive_processed"]
+    assert summary["stages"]["transform"]["rejected_rows"] == rows["glaive_rejects"]
+    assert summary["stages"]["chatml"]["chatml_rows"] == rows["glaive_chatml"]
 
     # Every check of glaive_processed ran against the materialization of this run.
     for check in checks_of(asset_nodes(ui_dev)["glaive_processed"]):
