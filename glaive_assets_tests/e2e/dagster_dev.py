@@ -177,8 +177,8 @@ query E2ERunErrors($runId: ID!) {
       events {
         __typename
         ... on MessageEvent { level message stepKey }
-        ... on ExecutionStepFailureEvent { error { message } }
-        ... on RunFailureEvent { error { message } }
+        ... on ExecutionStepFailureEvent { error { message causes { message } } }
+        ... on RunFailureEvent { error { message causes { message } } }
       }
     }
   }
@@ -283,9 +283,11 @@ class DagsterDev:
             return f"(could not read the run's events: {error})"
         lines = []
         for event in data.get("events", []):
-            error = (event.get("error") or {}).get("message")
-            if error or event.get("level") == "ERROR":
-                lines.append(f"[{event['__typename']} {event.get('stepKey') or ''}] {error or event.get('message')}")
+            error = event.get("error") or {}
+            # The step error wraps the user's exception; its causes hold the message that matters.
+            text = " <- ".join(part["message"].strip() for part in [error, *error.get("causes", [])] if part.get("message"))
+            if text or event.get("level") == "ERROR":
+                lines.append(f"[{event['__typename']} {event.get('stepKey') or ''}] {text or event.get('message')}")
         return "\n".join(lines) or "(no error events)"
 
     def wait_for_run_to_finish(self, run_id: str, *, timeout: float) -> RunInfo:
