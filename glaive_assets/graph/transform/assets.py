@@ -3,7 +3,14 @@
 import dagster as dg
 
 from glaive_assets.artifacts import Artifact
-from glaive_assets.core.records import CALL_BUCKETS, COMPLEXITY_TIERS, PROCESSED_COLUMNS, REJECT_COLUMNS, TURN_BUCKETS
+from glaive_assets.core.records import (
+    CALL_BUCKETS,
+    CHATML_COLUMNS,
+    COMPLEXITY_TIERS,
+    PROCESSED_COLUMNS,
+    REJECT_COLUMNS,
+    TURN_BUCKETS,
+)
 from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from glaive_assets.graph.metadata import artifact_metadata, counts_table, json_preview, output
 from glaive_assets.graph.quality.validation import SCHEMA_SUITE_SPEC, VALIDATION_REPORT_OUT, validate_processed
@@ -11,8 +18,6 @@ from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.stages import split_raw, write_chatml
 
 TRANSFORM_GROUP = "transform"
-
-CHATML_COLUMNS = {"id": "str", "messages": "list[object]", "tools": "list[object]", "metadata": "object"}
 
 
 @dg.multi_asset(
