@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from glaive_assets_tests.e2e.dagster_dev import DagsterDev, LaunchDagsterDev, RunInfo, wait_for
+from glaive_assets_tests.e2e.dagster_dev import REPOSITORY_NAME, DagsterDev, LaunchDagsterDev, RunInfo, wait_for
 from glaive_assets_tests.e2e.glaive_rows import glaive_rows, write_jsonl_atomically
 
 SENSOR = "glaive_source_changed"
@@ -47,7 +47,7 @@ def sensor_ticks(dev: DagsterDev) -> list[dict]:
     data = dev.graphql(
         """query E2ETicks($s: SensorSelector!) { sensorOrError(sensorSelector: $s) {
              __typename ... on Sensor { sensorState { ticks(limit: 20) { status timestamp runIds skipReason } } } } }""",
-        {"s": {"repositoryName": "__repository__", "repositoryLocationName": dev.location_name, "sensorName": SENSOR}},
+        {"s": {"repositoryName": REPOSITORY_NAME, "repositoryLocationName": dev.location_name, "sensorName": SENSOR}},
     )["sensorOrError"]
     assert data["__typename"] == "Sensor", data
     return data["sensorState"]["ticks"]
