@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export GLAIVE_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: run test ui bench install install-dev browser clean
+.PHONY: run test test-quick ui bench install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: install | $(DAGSTER_HOME)
 ## Install with the dev extras, then run the whole test suite.
 test: install-dev browser
 	$(BIN)/python -m pytest
+
+## Everything but the end-to-end tests (dagster dev, Chromium).
+test-quick: install-dev
+	$(BIN)/python -m pytest -m "not e2e"
 
 ## The Dagster UI (webserver + daemon) on http://127.0.0.1:3000
 ui: install | $(DAGSTER_HOME)

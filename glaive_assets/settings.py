@@ -18,7 +18,8 @@ class SettingsError(ValueError):
     """An environment variable holds a value the pipeline cannot use."""
 
 
-def _int_env(name: str, default: int, *, minimum: int = 0) -> int:
+def int_env(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole-number environment variable, or a SettingsError that names it."""
     text = os.environ.get(name, "").strip()
     if not text:
         return default
@@ -43,8 +44,8 @@ class SourceSettings:
     def from_env(cls) -> "SourceSettings":
         return cls(
             source=os.environ.get("GLAIVE_SOURCE", "").strip() or DEFAULT_SOURCE,
-            sample_size=_int_env("GLAIVE_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE),
-            seed=_int_env("GLAIVE_SEED", DEFAULT_SEED, minimum=-(2**63)),
+            sample_size=int_env("GLAIVE_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE),
+            seed=int_env("GLAIVE_SEED", DEFAULT_SEED, minimum=-(2**63)),
         )
 
 

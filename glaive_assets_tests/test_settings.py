@@ -1,6 +1,6 @@
 import pytest
 
-from glaive_assets.settings import SettingsError, SourceSettings, data_dir_from_env, use_multiprocess_executor
+from glaive_assets.settings import SettingsError, SourceSettings, data_dir_from_env, int_env, use_multiprocess_executor
 
 
 def test_defaults_when_environment_is_empty(monkeypatch, tmp_path):
@@ -27,6 +27,8 @@ def test_environment_overrides(monkeypatch, tmp_path):
     ("GLAIVE_SAMPLE_SIZE", "lots", SourceSettings.from_env, "not a whole number"),
     ("GLAIVE_SAMPLE_SIZE", "-1", SourceSettings.from_env, "must be >= 0"),
     ("GLAIVE_EXECUTOR", "threads", use_multiprocess_executor, "use 'in_process' or 'multiprocess'"),
+    ("GLAIVE_AUTOMATION_INTERVAL", "5s", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "not a whole number"),
+    ("GLAIVE_AUTOMATION_INTERVAL", "1", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "must be >= 5"),
 ])
 def test_bad_values_are_clear_errors(monkeypatch, name, value, read, message):
     monkeypatch.setenv(name, value)

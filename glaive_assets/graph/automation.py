@@ -5,9 +5,9 @@ downstream asset refreshes when an upstream asset updates, but never past a fail
 plain eager() ignores failed blocking checks, hence the second condition.
 """
 
-import os
-
 import dagster as dg
+
+from glaive_assets.settings import int_env
 
 REFRESH_WHEN_UPSTREAM_UPDATES = (
     dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
@@ -18,6 +18,6 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     "glaive_automation",
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=int(os.environ.get("GLAIVE_AUTOMATION_INTERVAL", "30")),
+    minimum_interval_seconds=int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5),
     description="Evaluates the automation conditions of every asset.",
 )

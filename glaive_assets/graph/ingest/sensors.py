@@ -1,11 +1,9 @@
 """Reruns: when the upstream source's data version changes, refresh the whole graph; weekly as well."""
 
-import os
-
 import dagster as dg
 
 from glaive_assets.graph.ingest.assets import glaive_raw, source_fingerprint
-from glaive_assets.settings import SourceSettings
+from glaive_assets.settings import SourceSettings, int_env
 from glaive_assets.sources.readers import SourceError
 
 # Everything from glaive_raw down, with the checks of those assets.
@@ -15,7 +13,8 @@ glaive_refresh_job = dg.define_asset_job(
     description="Materialize the whole graph from glaive_raw down, with every asset check.",
 )
 
-SOURCE_SENSOR_INTERVAL_SECONDS = int(os.environ.get("GLAIVE_SOURCE_SENSOR_INTERVAL", "30"))
+# Dagster's daemon ticks sensors at most every 5 s, so a smaller interval means nothing.
+SOURCE_SENSOR_INTERVAL_SECONDS = int_env("GLAIVE_SOURCE_SENSOR_INTERVAL", 30, minimum=5)
 
 
 @dg.sensor(
