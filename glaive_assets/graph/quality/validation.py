@@ -14,6 +14,7 @@ from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
 from glaive_assets.graph.metadata import output
 from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.qa import schema
+from glaive_assets.qa.schema_worker import SchemaSuiteWorker
 
 QUALITY_GROUP = "quality"
 
@@ -40,9 +41,11 @@ def requested_size(raw: Artifact) -> int:
     return int(raw.extra.get("requested_sample_size", 0))
 
 
-def validate_processed(storage: GlaiveStorage, raw: Artifact, processed: Artifact) -> Iterator:
+def validate_processed(
+    storage: GlaiveStorage, raw: Artifact, processed: Artifact, suite: SchemaSuiteWorker
+) -> Iterator:
     """Run the suite, write validation_report.json, then yield the report asset and the check result."""
-    report = schema.run_schema_suite(processed.iter_records(), requested_size(raw), raw.rows)
+    report = suite.validate(processed.path, requested_size(raw), raw.rows)
     artifact = write_json(storage.root, "validation_report", report)
     table = dg.MetadataValue.md(schema.markdown_table(report))
     yield output(artifact, {
