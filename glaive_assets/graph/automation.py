@@ -21,3 +21,15 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     minimum_interval_seconds=int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5),
     description="Evaluates the automation conditions of every asset.",
 )
+
+
+def downstream_artifact(group_name: str, description: str, code_version: str = "1") -> dict:
+    """What every downstream artifact asset declares: its group, kinds, code version, description and
+    the refresh condition. Pass to dg.AssetOut(...) or dg.asset(...) as keyword arguments."""
+    return {
+        "group_name": group_name,
+        "kinds": {"python", "json"},
+        "code_version": code_version,
+        "automation_condition": REFRESH_WHEN_UPSTREAM_UPDATES,
+        "description": description,
+    }

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from glaive_assets.artifacts import ARTIFACT_PATHS
 from glaive_assets_tests.e2e.dagster_dev import REPO_ROOT, DagsterDev, LaunchDagsterDev, wait_for
 
 SOURCE_ASSET = "glaive_source"
@@ -34,17 +35,6 @@ MATERIALIZABLE_ASSETS = (
     "pipeline_summary",
 )
 ALL_ASSETS = (SOURCE_ASSET, *MATERIALIZABLE_ASSETS)
-# Where each asset's file lands under GLAIVE_DATA_DIR (the contract in glaive_assets/artifacts.py).
-ARTIFACT_FILES = {
-    "glaive_raw": "raw/glaive_raw.jsonl",
-    "glaive_processed": "processed/glaive_processed.jsonl",
-    "glaive_rejects": "processed/glaive_rejects.jsonl",
-    "glaive_chatml": "processed/glaive_chatml.jsonl",
-    "validation_report": "processed/validation/validation_report.json",
-    "anomaly_report": "processed/validation/anomaly_report.json",
-    "bias_report": "processed/validation/bias_report.json",
-    "pipeline_summary": "processed/pipeline_summary.json",
-}
 SAMPLE_SIZE = 300
 VIEWPORT = {"width": 1400, "height": 900}
 README_SCREENSHOT = REPO_ROOT / "docs" / "lineage.png"
@@ -281,16 +271,16 @@ def test_materialize_all_from_the_ui(ui_dev: DagsterDev, page: Any, screenshot_d
     materialized = {event["assetKey"]["path"][-1] for event in data["assetMaterializations"]}
     assert materialized == set(MATERIALIZABLE_ASSETS)
 
-    for name, relative in ARTIFACT_FILES.items():
+    for name, relative in ARTIFACT_PATHS.items():
         path = ui_dev.data_dir / relative
         assert path.is_file() and path.stat().st_size > 0, f"{name}: {path} missing or empty"
-    rows = {name: count_lines(ui_dev.data_dir / ARTIFACT_FILES[name])
+    rows = {name: count_lines(ui_dev.data_dir / ARTIFACT_PATHS[name])
             for name in ("glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml")}
     assert rows["glaive_raw"] == SAMPLE_SIZE
     assert rows["glaive_processed"] + rows["glaive_rejects"] == SAMPLE_SIZE
     assert rows["glaive_chatml"] == rows["glaive_processed"]
     # The summary the run wrote agrees with the files on disk.
-    summary = json.loads((ui_dev.data_dir / ARTIFACT_FILES["pipeline_summary"]).read_text(encoding="utf-8"))
+    summary = json.loads((ui_dev.data_dir / ARTIFACT_PATHS["pipeline_summary"]).read_text(encoding="utf-8"))
     assert summary["stages"]["ingest"]["raw_rows"] == SAMPLE_SIZE
     assert summary["stages"]["transform"]["processed_rows"] == rows["glaive_processed"]
     assert summary["stages"]["transform"]["rejected_rows"] == rows["glaive_rejects"]

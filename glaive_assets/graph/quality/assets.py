@@ -6,7 +6,7 @@ import dagster as dg
 from pydantic import Field
 
 from glaive_assets.artifacts import Artifact, write_json
-from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
+from glaive_assets.graph.automation import downstream_artifact
 from glaive_assets.graph.metadata import output
 from glaive_assets.graph.quality.validation import QUALITY_GROUP, requested_size
 from glaive_assets.graph.storage import GlaiveStorage
@@ -39,23 +39,17 @@ class QualityConfig(dg.Config):
 
 @dg.multi_asset(
     outs={
-        "anomaly_report": dg.AssetOut(
-            group_name=QUALITY_GROUP,
-            kinds={"python", "json"},
-            code_version="1",
-            automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-            description="Each anomaly rule's value against its threshold (processed/validation/anomaly_report.json).",
-        ),
-        "bias_report": dg.AssetOut(
-            group_name=QUALITY_GROUP,
-            kinds={"python", "json"},
-            code_version="1",
-            automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-            description=(
+        "anomaly_report": dg.AssetOut(**downstream_artifact(
+            QUALITY_GROUP,
+            "Each anomaly rule's value against its threshold (processed/validation/anomaly_report.json).",
+        )),
+        "bias_report": dg.AssetOut(**downstream_artifact(
+            QUALITY_GROUP,
+            (
                 "Representation of every slice value, the under-represented ones, and mitigations with "
                 "concrete weights and target counts (processed/validation/bias_report.json)."
             ),
-        ),
+        )),
     },
 )
 def anomaly_and_bias_reports(

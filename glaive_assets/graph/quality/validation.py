@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from glaive_assets.artifacts import Artifact, write_json
-from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
+from glaive_assets.graph.automation import downstream_artifact
 from glaive_assets.graph.metadata import output
 from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.qa import schema
@@ -18,16 +18,13 @@ from glaive_assets.qa.schema_worker import SchemaSuiteWorker
 
 QUALITY_GROUP = "quality"
 
-VALIDATION_REPORT_OUT = dg.AssetOut(
-    group_name=QUALITY_GROUP,
-    kinds={"python", "json"},
-    code_version="1",
-    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-    description=(
+VALIDATION_REPORT_OUT = dg.AssetOut(**downstream_artifact(
+    QUALITY_GROUP,
+    (
         "The Great Expectations 1.x schema suite over every processed record: columns, nulls, ranges, "
         "closed sets, booleans, chat length and row-count bounds (processed/validation/validation_report.json)."
     ),
-)
+))
 
 SCHEMA_SUITE_SPEC = dg.AssetCheckSpec(
     name="schema_suite",

@@ -3,19 +3,16 @@
 import dagster as dg
 
 from glaive_assets.artifacts import Artifact, read_json, write_json
-from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
+from glaive_assets.graph.automation import downstream_artifact
 from glaive_assets.graph.metadata import output
 from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.summary import build_pipeline_summary
 
 
-@dg.asset(
-    group_name="summary",
-    kinds={"python", "json"},
-    code_version="1",
-    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-    description="Each stage's status, from its own evidence (processed/pipeline_summary.json).",
-)
+@dg.asset(**downstream_artifact(
+    "summary",
+    "Each stage's status, from its own evidence (processed/pipeline_summary.json).",
+))
 def pipeline_summary(
     context: dg.AssetExecutionContext,
     storage: GlaiveStorage,

@@ -11,7 +11,7 @@ from glaive_assets.core.records import (
     REJECT_COLUMNS,
     TURN_BUCKETS,
 )
-from glaive_assets.graph.automation import REFRESH_WHEN_UPSTREAM_UPDATES
+from glaive_assets.graph.automation import downstream_artifact
 from glaive_assets.graph.metadata import artifact_metadata, counts_table, json_preview, output
 from glaive_assets.graph.quality.validation import SCHEMA_SUITE_SPEC, VALIDATION_REPORT_OUT, validate_processed
 from glaive_assets.graph.storage import GlaiveStorage
@@ -23,26 +23,20 @@ TRANSFORM_GROUP = "transform"
 
 @dg.multi_asset(
     outs={
-        "glaive_processed": dg.AssetOut(
-            group_name=TRANSFORM_GROUP,
-            kinds={"python", "json"},
-            code_version="1",
-            automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-            description=(
+        "glaive_processed": dg.AssetOut(**downstream_artifact(
+            TRANSFORM_GROUP,
+            (
                 "One record per usable conversation: the parsed turns, declared tools, calls validated "
                 "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
             ),
-        ),
-        "glaive_rejects": dg.AssetOut(
-            group_name=TRANSFORM_GROUP,
-            kinds={"python", "json"},
-            code_version="1",
-            automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-            description=(
+        )),
+        "glaive_rejects": dg.AssetOut(**downstream_artifact(
+            TRANSFORM_GROUP,
+            (
                 "Every raw row that cannot become a faithful training record, with its reason codes "
                 "(processed/glaive_rejects.jsonl)."
             ),
-        ),
+        )),
         "validation_report": VALIDATION_REPORT_OUT,
     },
     internal_asset_deps={
@@ -89,16 +83,13 @@ def glaive_processed_and_rejects(context: dg.AssetExecutionContext, storage: Gla
         yield from validate_processed(storage, glaive_raw, processed, schema_suite)
 
 
-@dg.asset(
-    group_name=TRANSFORM_GROUP,
-    kinds={"python", "json"},
-    code_version="1",
-    automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES,
-    description=(
+@dg.asset(**downstream_artifact(
+    TRANSFORM_GROUP,
+    (
         "Training-ready ChatML (OpenAI-style messages with tool_calls, tool messages and tools), one "
         "conversation per processed record, whole and in order (processed/glaive_chatml.jsonl)."
     ),
-)
+))
 def glaive_chatml(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_processed: Artifact) -> dg.Output:
     chatml, preview = write_chatml(storage.root, glaive_processed)
     metadata = artifact_metadata(chatml, CHATML_COLUMNS)
