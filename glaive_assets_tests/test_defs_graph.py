@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -114,17 +115,28 @@ def test_hf_source_reads_a_local_dataset_folder_through_datasets(instance, data_
     assert [line["row"] for line in raw] == rows
 
 
-def test_failing_source_leaves_the_previous_raw_artifact_whole(instance, data_dir, tmp_path):
+@pytest.mark.parametrize("failure", ["missing_file", "hub_unreachable"])
+def test_failing_source_leaves_the_previous_raw_artifact_whole(instance, data_dir, tmp_path, monkeypatch, failure):
     assert materialize(instance, data_dir, run_config(sample_size=50), selection="glaive_raw").success
     raw_path = data_dir / ARTIFACT_PATHS["glaive_raw"]
     before = raw_path.read_bytes()
 
-    missing = tmp_path / "no-such-file.jsonl"
-    result = materialize(instance, data_dir, run_config(source=str(missing), sample_size=0),
+    if failure == "missing_file":
+        source, expected = str(tmp_path / "no-such-file.jsonl"), str(tmp_path / "no-such-file.jsonl")
+    else:
+        # This machine has no route to the hub; a closed loopback port makes that certain and fast.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        monkeypatch.delenv("GLAIVE_HF_DATASET", raising=False)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+        source, expected = "hf", "GLAIVE_SOURCE=sample"
+    result = materialize(instance, data_dir, run_config(source=source, sample_size=0),
                          selection="glaive_raw", raise_on_error=False)
     assert not result.success
-    failure = result.get_step_failure_events()[0].step_failure_data.error
-    assert str(missing) in failure.message
+    failure_message = result.get_step_failure_events()[0].step_failure_data.error.message
+    assert expected in failure_message
     assert raw_path.read_bytes() == before
     assert sorted(p.name for p in raw_path.parent.iterdir()) == ["glaive_raw.jsonl"]
 
