@@ -45,6 +45,10 @@ def test_source_sensor_requests_a_run_only_when_the_file_changes(tmp_path, monke
     missing = glaive_source_changed(dg.build_sensor_context(instance=instance, cursor=changed.cursor))
     assert isinstance(missing, dg.SkipReason) and "cannot be read" in missing.skip_message
 
+    monkeypatch.setenv("GLAIVE_SAMPLE_SIZE", "many")
+    invalid = glaive_source_changed(dg.build_sensor_context(instance=instance, cursor=changed.cursor))
+    assert isinstance(invalid, dg.SkipReason) and "GLAIVE_SAMPLE_SIZE='many'" in invalid.skip_message
+
 
 def test_new_sample_size_requests_a_run_even_for_an_unchanged_file(tmp_path, monkeypatch, instance):
     monkeypatch.setenv("GLAIVE_SOURCE", str(write_jsonl_source(tmp_path / "rows.jsonl", sample_rows(5))))

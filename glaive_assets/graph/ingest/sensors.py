@@ -3,7 +3,7 @@
 import dagster as dg
 
 from glaive_assets.graph.ingest.assets import glaive_raw, source_fingerprint
-from glaive_assets.settings import SourceSettings, int_env
+from glaive_assets.settings import SettingsError, SourceSettings, int_env
 from glaive_assets.sources.readers import SourceError
 
 # Everything from glaive_raw down, with the checks of those assets.
@@ -27,7 +27,10 @@ SOURCE_SENSOR_INTERVAL_SECONDS = int_env("GLAIVE_SOURCE_SENSOR_INTERVAL", 30, mi
     ),
 )
 def glaive_source_changed(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
-    settings = SourceSettings.from_env()
+    try:
+        settings = SourceSettings.from_env()
+    except SettingsError as error:
+        return dg.SkipReason(f"source settings are invalid: {error}")
     try:
         fingerprint = source_fingerprint(settings)
     except SourceError as error:
