@@ -7,7 +7,7 @@ from pydantic import Field
 
 from glaive_assets.graph.metadata import artifact_metadata, output
 from glaive_assets.graph.storage import GlaiveStorage
-from glaive_assets.settings import SourceSettings
+from glaive_assets.settings import SettingsError, SourceSettings
 from glaive_assets.sources.readers import SourceError, describe_source, iter_source_rows
 from glaive_assets.stages import RAW_COLUMNS, write_raw
 
@@ -61,7 +61,10 @@ class SourceConfig(dg.Config):
     description="Every source row as read, one JSON line each with its source_index (raw/glaive_raw.jsonl).",
 )
 def glaive_raw(context: dg.AssetExecutionContext, config: SourceConfig, storage: GlaiveStorage) -> dg.Output:
-    settings = config.resolve()
+    try:
+        settings = config.resolve()
+    except SettingsError as error:
+        raise dg.Failure(description=str(error)) from None
     context.log.info(f"reading source={settings.source!r} sample_size={settings.sample_size} seed={settings.seed}")
     try:
         artifact = write_raw(
