@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from glaive_assets.core.parse import NOT_JSON, ParsedChat, SystemPrompt
+from glaive_assets.core.records import LIGHT_FEATURE_COLUMNS
 
 # --- buckets and tiers -----------------------------------------------------------------------------
 
@@ -164,7 +165,14 @@ def light_features(parsed: ParsedChat, system: SystemPrompt) -> dict[str, Any]:
     malformed_reasons). has_function_error_response: see is_error_response. has_refusal: see
     has_refusal_text. has_error_handling: has_function_error_response or has_refusal.
     """
+    return dict(zip(LIGHT_FEATURE_COLUMNS, light_feature_values(parsed, system)))
+
+
+def light_feature_values(parsed: ParsedChat, system: SystemPrompt) -> tuple:
+    """The values of light_features, in LIGHT_FEATURE_COLUMNS order (the processed record is built
+    from them directly, without an intermediate dict)."""
     num_calls = parsed.num_call_attempts
+    num_users = parsed.num_user_turns
     has_malformed = bool(parsed.malformed)
     has_error_response = False
     for value, text in zip(parsed.response_values, parsed.response_texts):
@@ -172,20 +180,20 @@ def light_features(parsed: ParsedChat, system: SystemPrompt) -> dict[str, Any]:
             has_error_response = True
             break
     has_refusal = has_refusal_text(parsed.assistant_texts)
-    return {
-        "num_turns": parsed.num_user_turns,
-        "num_assistant_turns": parsed.num_assistant_turns,
-        "num_calls": num_calls,
-        "num_function_responses": parsed.num_function_responses,
-        "num_defined_functions": len(system.names),
-        "complexity_tier": complexity_tier(num_calls, parsed.calls, has_malformed),
-        "turn_bucket": turn_bucket(parsed.num_user_turns),
-        "call_bucket": call_bucket(num_calls),
-        "has_parallel": parsed.max_calls_in_one_turn > 1,
-        "has_multiple_calls": num_calls >= 2,
-        "has_defined_functions": bool(system.names),
-        "has_malformed": has_malformed,
-        "has_function_error_response": has_error_response,
-        "has_refusal": has_refusal,
-        "has_error_handling": has_error_response or has_refusal,
-    }
+    return (
+        num_users,
+        parsed.num_assistant_turns,
+        num_calls,
+        parsed.num_function_responses,
+        len(system.names),
+        complexity_tier(num_calls, parsed.calls, has_malformed),
+        turn_bucket(num_users),
+        call_bucket(num_calls),
+        parsed.max_calls_in_one_turn > 1,
+        num_calls >= 2,
+        bool(system.names),
+        has_malformed,
+        has_error_response,
+        has_refusal,
+        has_error_response or has_refusal,
+    )

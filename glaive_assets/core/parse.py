@@ -114,6 +114,9 @@ def _lenient_loads(text: str) -> bool:
         return False
 
 
+_NOT_READ = object()  # a value that could not be read
+
+
 # ----------------------------------------------------------------------------------------------
 # System prompt
 # ----------------------------------------------------------------------------------------------
@@ -186,11 +189,16 @@ def _parse_system(system: str) -> SystemPrompt:
         # first "\n}" closes the schema; if that slice is one JSON value it is the schema, exactly.
         close = body.find("\n}", index)
         if close >= 0:
-            try:
-                schema = orjson.loads(body[index:close + 2])
-                stop = close + 2
-            except orjson.JSONDecodeError:
+            block = body[index:close + 2]
+            read = _read_schema_block(block) if len(block) <= MAX_CACHED_BLOCK_CHARS else _read_block(block)
+            if read is _NOT_READ:
                 close = -1
+            elif type(read) is str:  # a reject code
+                return SystemPrompt(lead, (), (), {}, (), (read,))
+            else:
+                declared.append(read)
+                index = close + 2
+                continue
         try:
             if close < 0:
                 _, stop = _STRICT_DECODER.raw_decode(body, index)
@@ -200,10 +208,9 @@ def _parse_system(system: str) -> SystemPrompt:
         except ValueError as error:  # json.JSONDecodeError and orjson.JSONDecodeError
             code = R.SYSTEM_SCHEMA_TOO_DEEP if "depth" in str(error) else R.SYSTEM_SCHEMA_UNPARSEABLE
             return SystemPrompt(lead, (), (), {}, (), (code,))
-        if is_too_deep(body[index:stop]):
-            return SystemPrompt(lead, (), (), {}, (), (R.SYSTEM_SCHEMA_TOO_DEEP,))
-        if not isinstance(schema, dict) or not isinstance(schema.get("name"), str) or not schema["name"]:
-            return SystemPrompt(lead, (), (), {}, (), (R.SYSTEM_SCHEMA_UNPARSEABLE,))
+        code = _schema_problem(schema, body[index:stop])
+        if code is not None:
+            return SystemPrompt(lead, (), (), {}, (), (code,))
         declared.append(schema)
         index = stop
     instruction = f"{lead}\n{trailing}" if trailing else lead
@@ -225,6 +232,33 @@ def _parse_system(system: str) -> SystemPrompt:
     )
 
 
+def _schema_problem(schema: Any, text: str) -> str | None:
+    """The reject code of a declared schema read from `text`, or None when it is usable."""
+    if is_too_deep(text):
+        return R.SYSTEM_SCHEMA_TOO_DEEP
+    if not isinstance(schema, dict) or not isinstance(schema.get("name"), str) or not schema["name"]:
+        return R.SYSTEM_SCHEMA_UNPARSEABLE
+    return None
+
+
+def _read_block(block: str) -> Any:
+    """One schema's text up to its first "\n}": the schema, a reject code (str), or _NOT_READ when
+    orjson refuses the slice (the caller then reads the schema the slow way)."""
+    try:
+        schema = orjson.loads(block)
+    except orjson.JSONDecodeError:
+        return _NOT_READ
+    code = _schema_problem(schema, block)
+    return schema if code is None else code
+
+
+# Blocks longer than this are read every time rather than cached.
+MAX_CACHED_BLOCK_CHARS = 16_384
+# Prompts combine a few schemas in many ways (the dataset has far more distinct prompts than distinct
+# schemas), so a prompt missing from the prompt cache mostly finds its schemas here. The schema dicts
+# are then shared between prompts, read-only like everything in a SystemPrompt.
+_read_schema_block = lru_cache(maxsize=4096)(_read_block)
+
 # Bounded: a parsed prompt with its schemas and validators weighs some kilobytes.
 _cached_parse_system = lru_cache(maxsize=4096)(_parse_system)
 
@@ -232,6 +266,7 @@ _cached_parse_system = lru_cache(maxsize=4096)(_parse_system)
 def clear_system_cache() -> None:
     """Forget every parsed system prompt (benchmarks start each run cold)."""
     _cached_parse_system.cache_clear()
+    _read_schema_block.cache_clear()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -301,9 +336,6 @@ def parse_arguments_text(text: str, call: ParsedCall) -> None:
         call.malformed.append(R.ARGUMENTS_TOO_DEEP)
         return
     call.arguments = value
-
-
-_NOT_READ = object()
 
 
 def _unescape_pair(match: re.Match) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from glaive_assets.core import reasons as R
-from glaive_assets.core.features import light_features
+from glaive_assets.core.features import light_feature_values, light_features
 from glaive_assets.core.jsonio import dumps_line, repair_text
 from glaive_assets.core.parse import ParsedChat, SystemPrompt, parse_chat, parse_system
 from glaive_assets.core.validate import validate_call
@@ -144,7 +144,10 @@ def build_processed(
         codes = validate_call(call["name"], call["arguments"], prompt)
         if codes:
             errors.update(codes)
-    record: dict[str, Any] = {
+    (num_turns, num_assistant_turns, num_calls, num_function_responses, num_defined_functions, tier, turns_bucket,
+     calls_bucket, has_parallel, has_multiple_calls, has_defined_functions, has_malformed, has_error_response,
+     has_refusal, has_error_handling) = light_feature_values(parsed, prompt)
+    return {
         "source_index": source_index,
         "record_id": rid,
         "system": system,
@@ -152,32 +155,25 @@ def build_processed(
         "instruction": prompt.instruction,
         "tools": list(prompt.tools),
         "turns": parsed.turns,
+        "num_turns": num_turns,
+        "num_assistant_turns": num_assistant_turns,
+        "num_calls": num_calls,
+        "num_function_responses": num_function_responses,
+        "num_defined_functions": num_defined_functions,
+        "defined_function_names": list(prompt.names),
+        "function_calls": parsed.calls,
+        "function_signatures": dict(prompt.signatures),
+        "complexity_tier": tier,
+        "turn_bucket": turns_bucket,
+        "call_bucket": calls_bucket,
+        "has_parallel": has_parallel,
+        "has_multiple_calls": has_multiple_calls,
+        "has_defined_functions": has_defined_functions,
+        "has_malformed": has_malformed,
+        "has_function_error_response": has_error_response,
+        "has_refusal": has_refusal,
+        "has_error_handling": has_error_handling,
+        "malformed_reasons": [],
+        "validation_errors": sorted(errors),
+        "structure_warnings": sorted(parsed.warnings),
     }
-    features = light_features(parsed, prompt)
-    record.update(
-        num_turns=features["num_turns"],
-        num_assistant_turns=features["num_assistant_turns"],
-        num_calls=features["num_calls"],
-        num_function_responses=features["num_function_responses"],
-        num_defined_functions=features["num_defined_functions"],
-        defined_function_names=list(prompt.names),
-        function_calls=parsed.calls,
-        function_signatures=dict(prompt.signatures),
-    )
-    for key in (
-        "complexity_tier",
-        "turn_bucket",
-        "call_bucket",
-        "has_parallel",
-        "has_multiple_calls",
-        "has_defined_functions",
-        "has_malformed",
-        "has_function_error_response",
-        "has_refusal",
-        "has_error_handling",
-    ):
-        record[key] = features[key]
-    record["malformed_reasons"] = []
-    record["validation_errors"] = sorted(errors)
-    record["structure_warnings"] = sorted(parsed.warnings)
-    return record
