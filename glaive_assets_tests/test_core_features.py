@@ -151,7 +151,7 @@ def test_light_features_keys_and_error_handling():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from glaive_assets.core.features import REFUSAL, REFUSAL_ANCHORS  # noqa: E402
+from glaive_assets.core.features import REFUSAL, REFUSAL_ANCHORS, has_refusal_anchor  # noqa: E402
 
 refusal_words = st.sampled_from([
     "I", "I'm", "I’m", "i AM", "am", "unable", "UNABLE", "not", "able", "to", "can't", "CAN’T", "cannot", "can",
@@ -169,3 +169,17 @@ def test_every_refusal_match_contains_an_anchor(text):
     if REFUSAL.search(text):
         assert any(anchor in text.lower() for anchor in REFUSAL_ANCHORS), text
     assert has_refusal_text([text]) is bool(REFUSAL.search(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(refusal_words | st.sampled_from(REFUSAL_ANCHORS) | st.text(max_size=12), min_size=0, max_size=10)
+       .map(" ".join))
+def test_grouped_anchor_check_equals_looking_for_each_anchor(text):
+    lowered = text.lower()
+    assert has_refusal_anchor(lowered) is any(anchor in lowered for anchor in REFUSAL_ANCHORS), text
+
+
+def test_grouped_anchor_check_finds_every_anchor_alone():
+    for anchor in REFUSAL_ANCHORS:
+        assert has_refusal_anchor(anchor) is True and has_refusal_anchor(f"x {anchor} y") is True, anchor
+    assert has_refusal_anchor("i can help; it is not hard and isn't far.") is False

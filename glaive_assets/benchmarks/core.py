@@ -32,7 +32,7 @@ import orjson
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.jsonio import dumps_line
 from glaive_assets.core.parse import clear_system_cache, parse_chat, parse_system
-from glaive_assets.core.transform import process_row
+from glaive_assets.core.transform import clear_row_caches, process_row
 from glaive_assets.core.validate import clear_caches, compiled_parameters, validate_call, validate_without_memo
 from glaive_assets.sources.sample import iter_sample_rows
 
@@ -133,6 +133,7 @@ def measure_validation(lines: list[bytes], sample_rows: int = 20_000) -> str:
 
 
 def reset_caches() -> None:
+    clear_row_caches()
     clear_system_cache()
     clear_caches()
 

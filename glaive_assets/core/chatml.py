@@ -35,42 +35,55 @@ from glaive_assets.core.records import CHATML_METADATA_COLUMNS
 def to_chatml(processed: dict[str, Any]) -> dict[str, Any]:
     """The ChatML record of one processed record (whole conversation, in order)."""
     messages: list[dict[str, Any]] = []
+    add = messages.append
     instruction = processed["instruction"]
     if instruction:
-        messages.append({"role": "system", "content": instruction})
+        add({"role": "system", "content": instruction})
     names_by_call_id: dict[str, str] = {}
+    dumps = orjson.dumps
     for turn in processed["turns"]:
         role = turn["role"]
-        if role == "user":
-            messages.append({"role": "user", "content": turn["content"]})
-        elif role == "assistant":
-            messages.append({"role": "assistant", "content": turn["content"]})
+        if role == "user" or role == "assistant":
+            add({"role": role, "content": turn["content"]})
         elif role == "function_call":
             call_id = turn["call_id"]
-            names_by_call_id[call_id] = turn["name"]
+            name = turn["name"]
+            names_by_call_id[call_id] = name
             tool_call = {
                 "id": call_id,
                 "type": "function",
-                "function": {"name": turn["name"], "arguments": orjson.dumps(turn["arguments"]).decode()},
+                "function": {"name": name, "arguments": dumps(turn["arguments"]).decode()},
             }
             if turn.get("parallel") and messages and "tool_calls" in messages[-1]:
                 messages[-1]["tool_calls"].append(tool_call)
             else:
-                messages.append({"role": "assistant", "content": turn["content"], "tool_calls": [tool_call]})
+                add({"role": "assistant", "content": turn["content"], "tool_calls": [tool_call]})
         elif role == "function_response":
             call_id = turn["call_id"]
-            messages.append(
-                {"role": "tool", "tool_call_id": call_id, "name": names_by_call_id.get(call_id, ""),
-                 "content": turn["content"]}
-            )
+            add({"role": "tool", "tool_call_id": call_id, "name": names_by_call_id.get(call_id, ""),
+                 "content": turn["content"]})
         else:
             raise ValueError(f"unknown turn role {role!r}")
     return {
         "id": processed["record_id"],
         "messages": messages,
         "tools": [{"type": "function", "function": schema} for schema in processed["tools"]],
-        "metadata": {key: processed[key] for key in CHATML_METADATA_COLUMNS},
+        # CHATML_METADATA_COLUMNS, in that order (checked below)
+        "metadata": {
+            "source_index": processed["source_index"],
+            "record_id": processed["record_id"],
+            "complexity_tier": processed["complexity_tier"],
+            "num_turns": processed["num_turns"],
+            "num_calls": processed["num_calls"],
+            "has_error_handling": processed["has_error_handling"],
+        },
     }
+
+
+# to_chatml writes the metadata keys out for speed; they must stay the declared columns.
+assert CHATML_METADATA_COLUMNS == (
+    "source_index", "record_id", "complexity_tier", "num_turns", "num_calls", "has_error_handling"
+), CHATML_METADATA_COLUMNS
 
 
 def _glaive_call(function: dict[str, Any]) -> str:

@@ -142,11 +142,24 @@ def has_refusal_text(assistant_texts: list[str]) -> bool:
         return False
     # Joined by newlines: every pattern separates its words by single spaces, so no match spans turns.
     text = assistant_texts[0] if len(assistant_texts) == 1 else "\n".join(assistant_texts)
-    lowered = text.lower()
-    for anchor in REFUSAL_ANCHORS:
-        if anchor in lowered:
-            return REFUSAL.search(text) is not None
+    if has_refusal_anchor(text.lower()):
+        return REFUSAL.search(text) is not None
     return False
+
+
+def has_refusal_anchor(lowered: str) -> bool:
+    """any(anchor in lowered for anchor in REFUSAL_ANCHORS), in fewer scans: the anchors that share
+    a piece ("not", "n't", the curly apostrophe) are looked for only when the piece is there."""
+    return (
+        "unable" in lowered or "cannot" in lowered or "beyond" in lowered or "outside" in lowered
+        or "limited to" in lowered or "restricted to" in lowered or "as an ai" in lowered or "external task" in lowered
+        or ("not" in lowered and (
+            "not able" in lowered or "not capable" in lowered or "not equipped" in lowered or "not designed" in lowered
+            or "not programmed" in lowered or "not within" in lowered or "not part of" in lowered
+            or "can not" in lowered or "do not have" in lowered))
+        or ("n't" in lowered and ("can't" in lowered or "don't have" in lowered))
+        or ("\u2019" in lowered and ("can\u2019t" in lowered or "don\u2019t have" in lowered))
+    )
 
 
 # --- everything together ------------------------------------------------------------------------

@@ -47,8 +47,9 @@ ROLE_MARKERS = (USER_MARKER, ASSISTANT_MARKER, RESPONSE_MARKER)
 # writes at most 255 levels and a processed record adds 3 around them.
 MAX_JSON_DEPTH = 64
 
-# A turn starts at a marker that follows a blank line ("\n\n"; Glaive mostly uses "\n\n\n").
-_TURN_SPLIT = re.compile(r"\n\n(USER:|ASSISTANT:|FUNCTION RESPONSE:)")
+# A turn starts at a marker that follows a blank line ("\n\n"; Glaive mostly uses "\n\n\n"). Matches
+# exactly "\n\nUSER:", "\n\nASSISTANT:" and "\n\nFUNCTION RESPONSE:", capturing the marker's first letter.
+_TURN_SPLIT = re.compile(r"\n\n(U(?=SER:)|A(?=SSISTANT:)|F(?=UNCTION RESPONSE:))(?:SER:|SSISTANT:|UNCTION RESPONSE:)")
 # JSON lexing for the failure diagnostics: a whole string, a bracket, or an unterminated string's quote.
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]|"', re.DOTALL)
 # {"name": "<JSON string>", "arguments": <rest>   (or "parameters")
@@ -511,8 +512,9 @@ class ParsedChat:
         return bool(self.turns) or self.num_call_attempts > 0
 
 
-def _split_raw_turns(chat: str, warnings: set[str]) -> tuple[list[tuple[str, str]], int]:
-    """Cut the chat at every role marker that follows a blank line: [(marker, text after it)].
+def _split_raw_turns(chat: str, warnings: set[str]) -> tuple[list[str], int]:
+    """Cut the chat at every role marker that follows a blank line: [ignored, marker, text after it,
+    marker, text, ...] (read the turns as zip(parts[1::2], parts[2::2])).
 
     The marker is "U", "A" or "F" (USER:, ASSISTANT:, FUNCTION RESPONSE:). Also returns how many of
     the markers follow a newline (all but a first one at the very start of the chat).
@@ -520,20 +522,20 @@ def _split_raw_turns(chat: str, warnings: set[str]) -> tuple[list[tuple[str, str
     # A blank line in front makes a marker at the very start split like every other one.
     parts = _TURN_SPLIT.split("\n\n" + chat)
     head = parts[0]
-    pieces = [(marker[0], text) for marker, text in zip(parts[1::2], parts[2::2])]
+    count = len(parts) >> 1
     if not head:
-        return pieces, len(pieces) - 1 if pieces else 0
-    after_newline = len(pieces)
+        return parts, count - 1 if count else 0
+    after_newline = count
     head_text = head.lstrip()
     if head_text.startswith(ROLE_MARKERS):
         marker = next(m for m in ROLE_MARKERS if head_text.startswith(m))
-        pieces.insert(0, (marker[0], head_text[len(marker):]))
+        parts[0:1] = ["", marker[0], head_text[len(marker):]]
         lead = len(head) - len(head_text)
         if lead and head[lead - 1] == "\n":
             after_newline += 1
     elif head_text:
         warnings.add(R.UNMARKED_LEADING_TEXT)
-    return pieces, after_newline
+    return parts, after_newline
 
 
 def _has_stray_markers(chat: str, markers_after_newline: int, endings: int) -> bool:
@@ -579,15 +581,16 @@ def parse_chat(chat: str) -> ParsedChat:
     assistant_texts: list[str] = []
     response_values: list[Any] = []
     response_texts: list[str] = []
-    pieces, markers_after_newline = _split_raw_turns(chat, warnings)
+    add_turn = turns.append
+    parts, markers_after_newline = _split_raw_turns(chat, warnings)
     pending: list[str | None] = []  # call ids of the latest call turn still waiting for a response
     previous = ""  # role of the previous turn: user, assistant, function_call, function_response
     endings = 0  # assistant turns properly ended by <|endoftext|>
     users = assistants = attempts = responses = most_in_one_turn = 0
-    for marker, raw_text in pieces:
+    for marker, raw_text in zip(parts[1::2], parts[2::2]):
         text = raw_text.strip()
         if marker == "U":
-            if text.endswith(ENDOFTEXT):
+            if text.endswith("<|endoftext|>"):
                 text = text[:-13].rstrip()
             if pending:
                 warnings.add(R.CALL_WITHOUT_RESPONSE)
@@ -597,11 +600,11 @@ def parse_chat(chat: str) -> ParsedChat:
             if not text:
                 warnings.add(R.EMPTY_TURN)
             users += 1
-            turns.append({"role": "user", "content": text})
+            add_turn({"role": "user", "content": text})
             previous = "user"
             continue
         if marker == "F":
-            if text.endswith(ENDOFTEXT):
+            if text.endswith("<|endoftext|>"):
                 text = text[:-13].rstrip()
             responses += 1
             if pending:
@@ -611,12 +614,12 @@ def parse_chat(chat: str) -> ParsedChat:
                 malformed.add(R.ORPHAN_FUNCTION_RESPONSE)
             response_values.append(_read_response(text, warnings))
             response_texts.append(text)
-            turns.append({"role": "function_response", "content": text, "call_id": call_id})
+            add_turn({"role": "function_response", "content": text, "call_id": call_id})
             previous = "function_response"
             continue
         # An assistant turn: text, or a call (maybe with text before it).
         assistants += 1
-        if text.endswith(ENDOFTEXT):
+        if text.endswith("<|endoftext|>"):
             text = text[:-13].rstrip()
             endings += 1
         else:
@@ -630,7 +633,7 @@ def parse_chat(chat: str) -> ParsedChat:
                 # "...<|endoftext|>\n\n\nASSISTANT:\n1. ..." -- one answer cut in two by a stray marker
                 # (Glaive writes "ASSISTANT: " with a space at every real turn start).
                 warnings.add(R.STRAY_MARKER)
-        tag_at = text.find(CALL_TAG)
+        tag_at = text.find("<functioncall>")
         if tag_at < 0:
             if "to=" in text and _FOREIGN_CALL.search(text):
                 malformed.add(R.FOREIGN_CALL_SYNTAX)
@@ -640,13 +643,13 @@ def parse_chat(chat: str) -> ParsedChat:
             if not text:
                 warnings.add(R.EMPTY_TURN)
             assistant_texts.append(text)
-            turns.append({"role": "assistant", "content": text})
+            add_turn({"role": "assistant", "content": text})
             previous = "assistant"
             continue
         before = text[:tag_at].rstrip()
         if before:
             warnings.add(R.TEXT_BEFORE_CALL)
-        segments = text[tag_at + 14:].split(CALL_TAG)
+        segments = text[tag_at + 14:].split("<functioncall>")
         attempts += len(segments)
         if len(segments) > most_in_one_turn:
             most_in_one_turn = len(segments)
@@ -668,7 +671,7 @@ def parse_chat(chat: str) -> ParsedChat:
             call_id = f"call_{len(calls)}"
             pending.append(call_id)
             calls.append({"name": name, "arguments": arguments})
-            turns.append(
+            add_turn(
                 {
                     "role": "function_call",
                     "content": before if position == 0 else "",
@@ -683,7 +686,7 @@ def parse_chat(chat: str) -> ParsedChat:
         warnings.add(R.CALL_WITHOUT_RESPONSE)
     if previous == "user":
         warnings.add(R.ENDS_ON_USER_TURN)
-    if pieces and _has_stray_markers(chat, markers_after_newline, endings):
+    if len(parts) > 1 and _has_stray_markers(chat, markers_after_newline, endings):
         warnings.add(R.STRAY_MARKER)
     return ParsedChat(
         turns, calls, users, assistants, attempts, responses, most_in_one_turn, assistant_texts, response_values,

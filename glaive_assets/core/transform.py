@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from glaive_assets.core import reasons as R
 from glaive_assets.core.features import light_feature_values, light_features
 from glaive_assets.core.jsonio import dumps_line, repair_text
-from glaive_assets.core.parse import ParsedChat, SystemPrompt, parse_chat, parse_system
+from glaive_assets.core.parse import MAX_CACHED_SYSTEM_CHARS, ParsedChat, SystemPrompt, parse_chat, parse_system
 from glaive_assets.core.validate import validate_call
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,25 @@ def record_id_of(system_bytes: bytes, chat_bytes: bytes) -> str:
     digest.update(system_bytes)
     digest.update(chat_bytes)
     return digest.hexdigest()[:32]
+
+
+def _system_entry(system: str) -> list[Any]:
+    """What a row needs of its system prompt: [SHA-256 state over the record id's system part, the
+    text to keep (lone surrogates repaired), whether it held lone surrogates, the parsed prompt (filled
+    on first use: a row with an empty chat is rejected before its prompt is parsed)]."""
+    system_bytes, bad = _utf8(system)
+    digest = hashlib.sha256(len(system_bytes).to_bytes(8, "big"))
+    digest.update(system_bytes)
+    return [digest, repair_text(system) if bad else system, bad, None]
+
+
+# Rows share a few thousand prompts: their hash state and parse are kept by text (bounded).
+_cached_system_entry = lru_cache(maxsize=4096)(_system_entry)
+
+
+def clear_row_caches() -> None:
+    """Forget the per-prompt entries (benchmarks start each run cold; see also parse.clear_system_cache)."""
+    _cached_system_entry.cache_clear()
 
 
 def record_id(system: str, chat: str) -> str:
@@ -107,17 +127,21 @@ def _process_row(row: Any, source_index: int) -> RowOutcome:
     if reasons:
         return _reject(source_index, raw_row_id(row), reasons, row, None)
 
-    system_bytes, system_bad = _utf8(system)
+    entry = _cached_system_entry(system) if len(system) <= MAX_CACHED_SYSTEM_CHARS else _system_entry(system)
     chat_bytes, chat_bad = _utf8(chat)
-    rid = record_id_of(system_bytes, chat_bytes)
-    if system_bad:
-        system = repair_text(system)
+    digest = entry[0].copy()
+    digest.update(chat_bytes)
+    rid = digest.hexdigest()[:32]
+    system = entry[1]
+    system_bad = entry[2]
     if chat_bad:
         chat = repair_text(chat)
-    if not chat.strip():
+    if not chat or chat.isspace():  # what strip() removes is exactly what isspace() accepts
         return _reject(source_index, rid, [R.EMPTY_CHAT], row, None)
 
-    prompt = parse_system(system)
+    prompt = entry[3]
+    if prompt is None:
+        prompt = entry[3] = parse_system(system)
     parsed = parse_chat(chat)
     if not parsed.is_glaive:
         reasons.append(R.NOT_GLAIVE_CHAT)

@@ -116,10 +116,25 @@ class _TooBig(Exception):
     pass
 
 
+# The shape of a string or an integer when scalars are not kept exactly.
+_PLAIN_TAGS = {str: "s", int: "i"}
+
+
 def _shape(value: Any, exact: bool) -> Any:
     """What a SHAPE_KEYWORDS-only schema can see of `value` (hashable). Raises _TooBig for long arrays,
     objects with many keys and long strings kept exactly, so memo entries stay small."""
     kind = type(value)
+    if kind is dict and not exact:  # the usual arguments: an object of strings and numbers
+        if len(value) > _MEMO_MAX_ITEMS:
+            raise _TooBig
+        shape = ["d"]
+        tags = _PLAIN_TAGS
+        for key, item in value.items():
+            if len(key) > _MEMO_MAX_TEXT:
+                raise _TooBig
+            tag = tags.get(type(item))
+            shape.append((key, _shape(item, False) if tag is None else tag))
+        return tuple(shape)
     if kind is str:
         if not exact:
             return "s"
@@ -175,18 +190,44 @@ def _without_unenforced(schema: Any) -> Any:
 
 def compile_parameters(parameters: Any) -> CompiledParameters:
     """Build (or fetch from the cache) the validator for one declared "parameters" schema."""
+    return _compile_parameters(parameters)[0]
+
+
+def _compile_parameters(parameters: Any) -> tuple[CompiledParameters, bool]:
+    """compile_parameters, and whether the result is kept in the cache."""
     try:
         key = orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS)
     except Exception:  # not serializable (cannot come from a parsed row); treat as invalid
-        return CompiledParameters(None)
+        return CompiledParameters(None), False
     compiled = _COMPILED.get(key)
     if compiled is not None:
-        return compiled
+        return compiled, True
     compiled = _compile(parameters, key)
     if len(key) <= _MAX_CACHED_SCHEMA_BYTES:
         if len(_COMPILED) >= _COMPILED_LIMIT:
             _COMPILED.clear()
+            _COMPILED_BY_IDENTITY.clear()
         _COMPILED[key] = compiled
+        return compiled, True
+    return compiled, False
+
+
+# Parsed prompts share their schema dicts (parse.py caches schema blocks by text), so the
+# "parameters" object of a prompt seen for the first time has mostly been compiled already: found by
+# identity, without serializing it again. Each entry holds the object, so its id cannot be reused.
+_COMPILED_BY_IDENTITY: dict[int, tuple[Any, CompiledParameters]] = {}
+
+
+def _compiled_for_prompt(parameters: Any) -> CompiledParameters:
+    """compile_parameters for the read-only "parameters" of a parsed prompt's signature."""
+    entry = _COMPILED_BY_IDENTITY.get(id(parameters))
+    if entry is not None and entry[0] is parameters:
+        return entry[1]
+    compiled, kept = _compile_parameters(parameters)
+    if kept:
+        if len(_COMPILED_BY_IDENTITY) >= _COMPILED_LIMIT:
+            _COMPILED_BY_IDENTITY.clear()
+        _COMPILED_BY_IDENTITY[id(parameters)] = (parameters, compiled)
     return compiled
 
 
@@ -265,7 +306,7 @@ def validate_call(name: str, arguments: dict, system: SystemPrompt) -> list[str]
     table = system.validators
     compiled = table.get(name)
     if compiled is None:
-        compiled = table[name] = compile_parameters(signature["parameters"])
+        compiled = table[name] = _compiled_for_prompt(signature["parameters"])
     if compiled.validator is None:
         return [R.INVALID_DECLARED_SCHEMA]
     memo = compiled.memo
@@ -314,4 +355,5 @@ def compiled_parameters() -> list[CompiledParameters]:
 def clear_caches() -> None:
     """Forget every compiled validator (benchmarks start each run cold)."""
     _COMPILED.clear()
+    _COMPILED_BY_IDENTITY.clear()
     _SCHEMA_VERDICTS.clear()
