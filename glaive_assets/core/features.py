@@ -60,6 +60,10 @@ ERROR_KEYS = frozenset({"error", "errors", "error_message", "errormessage", "err
 STATUS_KEYS = frozenset({"status", "state", "outcome", "result_status"})
 # Top-level keys whose value false means failure.
 SUCCESS_KEYS = frozenset({"success", "successful", "succeeded", "ok"})
+# One lookup per key instead of three (the three sets are disjoint).
+_KEY_KINDS = {**{key: "success" for key in SUCCESS_KEYS}, **{key: "status" for key in STATUS_KEYS},
+              **{key: "error" for key in ERROR_KEYS}}
+assert len(_KEY_KINDS) == len(ERROR_KEYS) + len(STATUS_KEYS) + len(SUCCESS_KEYS)
 FAILURE_STATUS = re.compile(
     r"\b(?:fail|fails|failed|failure|error|errors|unavailable|unsuccessful|denied|declined|rejected|"
     r"forbidden|unauthori[sz]ed|timeout|timed out)\b",
@@ -79,15 +83,18 @@ def is_error_response(value: Any, text: str) -> bool:
     is not JSON, counts when it starts with "error", "failed", "failure" or "exception" (whole word).
     """
     if isinstance(value, dict):
+        kinds = _KEY_KINDS
         for key, item in value.items():
-            lowered = key.lower()
-            if lowered in ERROR_KEYS:
+            kind = kinds.get(key.lower())
+            if kind is None:
+                continue
+            if kind == "error":
                 if item not in (None, False, "", [], {}, 0):
                     return True
-            elif lowered in STATUS_KEYS:
+            elif kind == "status":
                 if isinstance(item, str) and FAILURE_STATUS.search(item):
                     return True
-            elif lowered in SUCCESS_KEYS and item is False:
+            elif item is False:
                 return True
         return False
     if value is NOT_JSON:

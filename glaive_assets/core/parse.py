@@ -93,8 +93,8 @@ def bracket_profile(text: str) -> BracketProfile:
 
 
 def is_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True when the JSON `text` nests deeper than `limit` (cheap upper bound first)."""
-    if text.count("{") + text.count("[") <= limit:
+    """True when the JSON `text` nests deeper than `limit` (cheap upper bounds first)."""
+    if len(text) <= limit or text.count("{") + text.count("[") <= limit:
         return False
     return bracket_profile(text).max_depth > limit
 
