@@ -6,7 +6,7 @@ import orjson
 import pytest
 
 from glaive_assets.core.records import PROCESSED_COLUMNS
-from glaive_assets.qa.benchmark import run_one, synthetic_records
+from glaive_assets.benchmarks.qa import run_one, synthetic_records
 from glaive_assets.qa.frames import JsonlLineError, iter_frames, read_jsonl, read_jsonl_frames
 from glaive_assets_tests.fixtures.qa.records import DROP, make_processed_record
 

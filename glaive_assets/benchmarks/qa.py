@@ -1,7 +1,7 @@
 """Time and peak memory of the QA steps on synthetic processed records.
 
-    python -m glaive_assets.qa.benchmark                      # schema suite and stats pass at 5k and 113k
-    python -m glaive_assets.qa.benchmark --rows 1000000 --step schema
+    python -m glaive_assets.benchmarks.qa                      # schema suite and stats pass at 5k and 113k
+    python -m glaive_assets.benchmarks.qa --rows 1000000 --step schema
 
 Each (rows, step) runs in a fresh child process so that its peak RSS is its own. Records are made
 on the fly by a generator (never a list), ~3 KB each like the real ones, so the figures include
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     for rows in args.rows:
         for step in args.step:
-            command = [sys.executable, "-m", "glaive_assets.qa.benchmark", "--child", "--rows", str(rows), "--step", step]
+            command = [sys.executable, "-m", "glaive_assets.benchmarks.qa", "--child", "--rows", str(rows), "--step", step]
             if args.from_jsonl:
                 command.append("--from-jsonl")
             subprocess.run(command, check=True)

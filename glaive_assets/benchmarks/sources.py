@@ -1,6 +1,6 @@
 """Throughput of the sample generator and the file readers.
 
-    python -m glaive_assets.sources.benchmark [--generate 1000000] [--rows 112960] [--sample-size 5000]
+    python -m glaive_assets.benchmarks.sources [--generate 1000000] [--rows 112960] [--sample-size 5000]
 
 Generates --generate rows (timed, not kept), then writes --rows generated rows as .jsonl and as an
 indented .json array (the hub file's shape) into a temporary directory, and times reading each one
