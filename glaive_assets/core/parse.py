@@ -548,24 +548,26 @@ def _has_stray_markers(chat: str, markers_after_newline: int, endings: int) -> b
     return line_markers > markers_after_newline or chat.count(ENDOFTEXT) > endings
 
 
+# The whole common call in one match: _CALL_HEAD with "arguments", then '<JSON text>'} and nothing but
+# whitespace around (\s is exactly what str.strip removes). The greedy group runs to the last "'}".
+_QUOTED_CALL = re.compile(
+    r'\s*\{\s*"name"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")\s*,\s*"arguments"\s*:\s*\'(.*)\'\}\s*', re.DOTALL
+)
+
+
 def _fast_call(segment: str) -> tuple[str, dict] | None:
     """The common case, read without allocating a ParsedCall: {"name": "f", "arguments": '{...}'}
     whose quoted text is a plain JSON object (no repair, no placeholder, shallow). None otherwise."""
-    body = segment.strip()
-    head = _CALL_HEAD.match(body)
-    if head is None or head.group(2) != "arguments" or not body.endswith("'}"):
+    match = _QUOTED_CALL.fullmatch(segment)
+    if match is None:
         return None
-    start = head.end()
-    if body[start:start + 1] != "'" or len(body) - start < 3:
-        return None
-    inner = body[start + 1:-2]
+    literal, inner = match.groups()
     try:
         arguments = orjson.loads(inner)
     except orjson.JSONDecodeError:
         return None
     if type(arguments) is not dict or '"[' in inner or is_too_deep(inner):
         return None
-    literal = head.group(1)
     if "\\" in literal or not literal.isprintable() or len(literal) < 3:
         return None
     return literal[1:-1], arguments

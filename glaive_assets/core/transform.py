@@ -22,7 +22,7 @@ from glaive_assets.core import reasons as R
 from glaive_assets.core.features import light_feature_values, light_features
 from glaive_assets.core.jsonio import dumps_line, repair_text
 from glaive_assets.core.parse import MAX_CACHED_SYSTEM_CHARS, ParsedChat, SystemPrompt, parse_chat, parse_system
-from glaive_assets.core.validate import validate_call
+from glaive_assets.core.validate import call_codes
 
 @dataclass(frozen=True, slots=True)
 class RowOutcome:
@@ -165,7 +165,7 @@ def build_processed(
     """The processed record of a conversation without malformed calls, keys in PROCESSED_COLUMNS order."""
     errors: set[str] = set(parsed.validation)
     for call in parsed.calls:
-        codes = validate_call(call["name"], call["arguments"], prompt)
+        codes = call_codes(call["name"], call["arguments"], prompt)
         if codes:
             errors.update(codes)
     (num_turns, num_assistant_turns, num_calls, num_function_responses, num_defined_functions, tier, turns_bucket,

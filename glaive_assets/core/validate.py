@@ -300,29 +300,38 @@ def check_schema(schema: Any) -> None:
 
 def validate_call(name: str, arguments: dict, system: SystemPrompt) -> list[str]:
     """Codes for everything wrong with one call against its row's declared functions ([] when valid)."""
+    return list(call_codes(name, arguments, system))
+
+
+_UNDECLARED = (R.UNDECLARED_FUNCTION,)
+_INVALID_SCHEMA = (R.INVALID_DECLARED_SCHEMA,)
+
+
+def call_codes(name: str, arguments: dict, system: SystemPrompt) -> tuple[str, ...]:
+    """validate_call's codes as a tuple (shared, never mutate; the transform only reads them)."""
     signature = system.signatures.get(name)
     if signature is None:
-        return [R.UNDECLARED_FUNCTION]
+        return _UNDECLARED
     table = system.validators
     compiled = table.get(name)
     if compiled is None:
         compiled = table[name] = _compiled_for_prompt(signature["parameters"])
     if compiled.validator is None:
-        return [R.INVALID_DECLARED_SCHEMA]
+        return _INVALID_SCHEMA
     memo = compiled.memo
     if memo is None:
-        return list(_run_jsonschema(compiled, arguments))
+        return _run_jsonschema(compiled, arguments)
     try:
         shape = _shape(arguments, compiled.exact_scalars)
     except _TooBig:
-        return list(_run_jsonschema(compiled, arguments))
+        return _run_jsonschema(compiled, arguments)
     codes = memo.get(shape)
     if codes is None:
         codes = _run_jsonschema(compiled, arguments)
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()
         memo[shape] = codes
-    return list(codes)
+    return codes
 
 
 def _run_jsonschema(compiled: CompiledParameters, arguments: dict) -> tuple[str, ...]:
