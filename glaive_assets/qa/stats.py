@@ -45,15 +45,13 @@ SLICES_BY_NAME = {spec.name: spec for spec in SLICES}
 
 
 @dataclass
-class SliceValueStats:
-    """Counts for one value of one slice (e.g. complexity_tier == "simple")."""
+class TurnAndCallTotals:
+    """Sums of num_turns and num_calls, and how many records had a number there (the denominators)."""
 
-    count: int = 0  # processed records with this value
     turns_sum: int = 0
-    turns_counted: int = 0  # records whose num_turns is a number (the average's denominator)
+    turns_counted: int = 0
     calls_sum: int = 0
     calls_counted: int = 0
-    malformed: int = 0  # malformed rejects whose light features carry this value
 
     @property
     def avg_turns(self) -> float | None:
@@ -65,16 +63,20 @@ class SliceValueStats:
 
 
 @dataclass
-class PipelineStats:
+class SliceValueStats(TurnAndCallTotals):
+    """Counts for one value of one slice (e.g. complexity_tier == "simple")."""
+
+    count: int = 0  # processed records with this value
+    malformed: int = 0  # malformed rejects whose light features carry this value
+
+
+@dataclass
+class PipelineStats(TurnAndCallTotals):
     """Everything one pass over processed + rejects learned. Build it with compute_pipeline_stats."""
 
     processed_rows: int = 0
     reject_rows: int = 0
     malformed_rejects: int = 0  # rejects whose `features` is an object: parsed, but a call is malformed
-    turns_sum: int = 0
-    turns_counted: int = 0
-    calls_sum: int = 0
-    calls_counted: int = 0
     non_numeric_counts: Counter = field(default_factory=Counter)  # column -> records where it is no number
     non_object_processed: int = 0  # processed "records" that are not JSON objects at all
     validation_error_records: int = 0  # processed records with a non-empty validation_errors list
@@ -91,14 +93,6 @@ class PipelineStats:
     def raw_rows(self) -> int:
         """Every raw row ends in exactly one of processed or rejects."""
         return self.processed_rows + self.reject_rows
-
-    @property
-    def avg_turns(self) -> float | None:
-        return self.turns_sum / self.turns_counted if self.turns_counted else None
-
-    @property
-    def avg_calls(self) -> float | None:
-        return self.calls_sum / self.calls_counted if self.calls_counted else None
 
     def slice_count(self, slice_name: str, value: Any) -> int:
         value_stats = self.slices[slice_name].get(slice_key(value))
