@@ -385,3 +385,13 @@ def test_real_rows_have_the_layout_the_generator_writes():
             assert turn.startswith(("USER: ", "ASSISTANT: ", "FUNCTION RESPONSE: "))
             assert turn.endswith(END) == turn.startswith("ASSISTANT: ")
         assert detect_quirks(row) == set()
+
+
+def test_command_line_writes_the_same_rows_as_json_lines():
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-m", "glaive_assets.sources.sample", "--rows", "7", "--seed", "3"],
+                               capture_output=True, check=True)
+    lines = completed.stdout.splitlines()
+    assert [json.loads(line) for line in lines] == [row for _, row in iter_sample_rows(7, 3)]

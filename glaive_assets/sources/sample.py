@@ -611,3 +611,23 @@ def iter_sample_rows_at(indices: list[int], seed: int) -> Iterator[tuple[int, di
     """The rows at the given indices (any order in, yielded in the given order)."""
     for index in indices:
         yield index, generate_sample_row(seed, index).row
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m glaive_assets.sources.sample --rows N [--seed S] > rows.jsonl`: sample rows as JSON lines."""
+    import argparse
+    import sys
+
+    import orjson
+
+    parser = argparse.ArgumentParser(description="Write sample rows in Glaive's raw layout as JSON lines.")
+    parser.add_argument("--rows", type=int, default=1000, help="rows to write (0 = 112,960)")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    out = sys.stdout.buffer
+    for _, row in iter_sample_rows(args.rows, args.seed):
+        out.write(orjson.dumps(row) + b"\n")
+
+
+if __name__ == "__main__":
+    main()
