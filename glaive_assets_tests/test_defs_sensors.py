@@ -5,7 +5,9 @@ import pytest
 
 from glaive_assets.alerts import GlaiveSlackResource
 from glaive_assets.definitions import ASSET_CHECKS, ASSETS, build_resources
+from glaive_assets.graph.ingest.assets import source_fingerprint
 from glaive_assets.graph.ingest.sensors import glaive_source_changed
+from glaive_assets.settings import SourceSettings
 from glaive_assets.graph.quality.sensors import check_failure_sensor, run_failure_sensor
 from glaive_assets_tests.dagster_helpers import check_results, materialize, run_config, sample_rows, write_jsonl_source
 from glaive_assets_tests.slack_server import LoopbackSlackServer
@@ -48,6 +50,22 @@ def test_source_sensor_requests_a_run_only_when_the_file_changes(tmp_path, monke
     monkeypatch.setenv("GLAIVE_SAMPLE_SIZE", "many")
     invalid = glaive_source_changed(dg.build_sensor_context(instance=instance, cursor=changed.cursor))
     assert isinstance(invalid, dg.SkipReason) and "GLAIVE_SAMPLE_SIZE='many'" in invalid.skip_message
+
+
+def test_first_tick_skips_when_glaive_raw_already_holds_the_source(tmp_path, monkeypatch, instance, data_dir):
+    source = write_jsonl_source(tmp_path / "rows.jsonl", sample_rows(5))
+    monkeypatch.setenv("GLAIVE_SOURCE", str(source))
+    monkeypatch.setenv("GLAIVE_SAMPLE_SIZE", "0")
+    assert materialize(instance, data_dir, {}, selection="glaive_raw").success  # as `make run` does
+
+    first = glaive_source_changed(dg.build_sensor_context(instance=instance))
+    assert isinstance(first, dg.SensorResult) and not first.run_requests
+    assert "already up to date" in first.skip_reason.skip_message
+    assert first.cursor.startswith(str(source_fingerprint(SourceSettings.from_env())["version"]))
+
+    write_jsonl_source(source, sample_rows(6))
+    changed = glaive_source_changed(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    assert isinstance(changed, dg.SensorResult) and len(changed.run_requests) == 1
 
 
 def test_new_sample_size_requests_a_run_even_for_an_unchanged_file(tmp_path, monkeypatch, instance):

@@ -12,11 +12,18 @@ from glaive_assets.sources.readers import SourceError, describe_source, iter_sou
 from glaive_assets.stages import RAW_COLUMNS, write_raw
 
 INGEST_GROUP = "ingest"
+SOURCE_STATE_KEY = "source_state"
 
 
 def source_fingerprint(settings: SourceSettings) -> dict:
     """The source's data version: HF revision, file content hash, or the generator's settings."""
     return describe_source(settings.source, settings.sample_size, settings.seed)
+
+
+def source_state(settings: SourceSettings, version: str) -> str:
+    """What a raw artifact was read from: the source's data version plus the sampling settings.
+    The sensor keeps it as its cursor, and glaive_raw records it, so either can tell a change."""
+    return f"{version}|size={settings.sample_size}|seed={settings.seed}|source={settings.source}"
 
 
 @dg.observable_source_asset(
@@ -78,6 +85,10 @@ def glaive_raw(context: dg.AssetExecutionContext, config: SourceConfig, storage:
         # The atomic writer has already removed its partial file; the previous raw artifact stays whole.
         raise dg.Failure(description=str(error)) from None
     metadata = artifact_metadata(artifact, RAW_COLUMNS)
+    try:
+        metadata[SOURCE_STATE_KEY] = source_state(settings, str(source_fingerprint(settings)["version"]))
+    except SourceError as error:  # the source changed or vanished after it was read
+        context.log.warning(f"could not fingerprint the source after reading it: {error}")
     metadata.update(
         source=settings.source,
         requested_sample_size=settings.sample_size,

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from glaive_assets.graph.ingest.assets import glaive_raw, source_fingerprint
+from glaive_assets.graph.ingest.assets import SOURCE_STATE_KEY, glaive_raw, source_fingerprint, source_state
 from glaive_assets.settings import SettingsError, SourceSettings, int_env
 from glaive_assets.sources.readers import SourceError
 
@@ -15,6 +15,13 @@ glaive_refresh_job = dg.define_asset_job(
 
 # Dagster's daemon ticks sensors at most every 5 s, so a smaller interval means nothing.
 SOURCE_SENSOR_INTERVAL_SECONDS = int_env("GLAIVE_SOURCE_SENSOR_INTERVAL", 30, minimum=5)
+
+
+def _latest_raw_state(instance: dg.DagsterInstance) -> str | None:
+    event = instance.get_latest_materialization_event(glaive_raw.key)
+    materialization = event.asset_materialization if event else None
+    entry = materialization.metadata.get(SOURCE_STATE_KEY) if materialization else None
+    return entry.value if entry is not None else None
 
 
 @dg.sensor(
@@ -36,11 +43,14 @@ def glaive_source_changed(context: dg.SensorEvaluationContext) -> dg.SensorResul
     except SourceError as error:
         return dg.SkipReason(f"source {settings.source!r} cannot be read: {error}")
     version = str(fingerprint["version"])
-    # The cursor is the source's data version plus the sampling settings: a new sample size or seed
-    # is a new raw artifact too, even when the upstream data did not change.
-    cursor = f"{version}|size={settings.sample_size}|seed={settings.seed}|source={settings.source}"
+    # The cursor holds the sampling settings too: a new sample size or seed is a new raw artifact,
+    # even when the upstream data did not change.
+    cursor = source_state(settings, version)
     if context.cursor == cursor:
         return dg.SkipReason(f"source {settings.source!r} unchanged (data version {version[:16]})")
+    if context.cursor is None and _latest_raw_state(context.instance) == cursor:
+        # First tick, but glaive_raw already holds this source (e.g. `make run` before `make ui`).
+        return dg.SensorResult(skip_reason=f"glaive_raw is already up to date with {settings.source!r}", cursor=cursor)
     observation = dg.AssetObservation(
         asset_key=dg.AssetKey("glaive_source"),
         metadata={"source": settings.source, "sample_size": settings.sample_size, "seed": settings.seed},
