@@ -16,13 +16,25 @@ import orjson
 
 from glaive_assets.artifacts import Artifact, write_jsonl
 from glaive_assets.core.chatml import to_chatml
-from glaive_assets.core.jsonio import dumps_line
+from glaive_assets.core.jsonio import dumps_line, has_lone_surrogate
 from glaive_assets.core.transform import process_row, reject_unreadable_row
 from glaive_assets.sources.readers import UnreadableRow
 
-# Shape of one line of raw/glaive_raw.jsonl: the source row exactly as read, with its position.
-# An unreadable source line keeps its text under "unreadable" so that it is rejected, not lost.
-RAW_COLUMNS = {"source_index": "int", "row": "any", "unreadable": "object (only for unreadable lines)"}
+# Shape of one line of raw/glaive_raw.jsonl: the source row as read, with its position. An unreadable
+# source line keeps its text under "unreadable" so that it is rejected, not lost. Strict JSON holds no
+# lone surrogates, so they are stored as U+FFFD and the line says so, for the core to flag.
+RAW_COLUMNS = {
+    "source_index": "int",
+    "row": "any",
+    "unreadable": "object (only for unreadable lines)",
+    "unicode_repaired": "bool (only when lone surrogates were replaced)",
+}
+
+
+def _has_lone_surrogates(row: Any) -> bool:
+    return isinstance(row, dict) and any(
+        isinstance(row.get(key), str) and has_lone_surrogate(row[key]) for key in ("system", "chat")
+    )
 
 
 def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], **extra: Any) -> Artifact:
@@ -35,7 +47,13 @@ def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], **extra: Any) -> 
                 out.write({"source_index": source_index, "row": None,
                            "unreadable": {"text": row.text, "error": row.error}})
             else:
-                out.write({"source_index": source_index, "row": row})
+                entry = {"source_index": source_index, "row": row}
+                try:
+                    out.write_line(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE))
+                except TypeError:  # orjson refuses lone surrogates (and a few rarer things)
+                    if _has_lone_surrogates(row):
+                        entry["unicode_repaired"] = True
+                    out.write(entry)
     assert out.artifact is not None
     out.artifact.extra["unreadable_rows"] = unreadable
     return out.artifact
@@ -55,10 +73,6 @@ class SplitStats:
     validation_errors: Counter = field(default_factory=Counter)
     structure_warnings: Counter = field(default_factory=Counter)
 
-    @property
-    def accounted(self) -> bool:
-        return self.raw_rows == self.processed_rows + self.rejected_rows
-
 
 def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitStats]:
     """Route every raw row to exactly one of glaive_processed and glaive_rejects."""
@@ -72,7 +86,7 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitS
             if "unreadable" in entry:
                 outcome = reject_unreadable_row(source_index, entry["unreadable"]["text"], entry["unreadable"]["error"])
             else:
-                outcome = process_row(entry["row"], source_index)
+                outcome = process_row(entry["row"], source_index, entry.get("unicode_repaired", False))
             if outcome.processed is not None:
                 record = outcome.processed
                 stats.processed_rows += 1

@@ -19,7 +19,7 @@ def run_config(source: str = "sample", sample_size: int = 300, seed: int = 7, **
     return config
 
 
-def materialize(instance: dg.DagsterInstance, data_dir: Path, config: dict, selection: str | None = None,
+def materialize(instance: dg.DagsterInstance, data_dir: Path, config: dict, selection: str | list[str] | None = None,
                 slack: Any = None, **kwargs: Any):
     """Materialize the graph (all assets and checks unless a selection is given) like `dagster asset materialize`."""
     resources = build_resources(str(data_dir))

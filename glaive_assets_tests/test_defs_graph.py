@@ -142,9 +142,9 @@ def test_failing_source_leaves_the_previous_raw_artifact_whole(instance, data_di
 
 
 def test_failed_schema_suite_blocks_chatml(instance, data_dir, tmp_path):
-    # 30 rows where 100 were requested: below the row-count bound (80..100) derived from the request.
-    source = write_jsonl_source(tmp_path / "short.jsonl", sample_rows(30))
-    result = materialize(instance, data_dir, run_config(source=str(source), sample_size=100), raise_on_error=False)
+    # 10 of 40 rows are not Glaive records: 30 processed, below the row-count bound (32..40).
+    source = write_jsonl_source(tmp_path / "broken.jsonl", [*sample_rows(30), *[None] * 10])
+    result = materialize(instance, data_dir, run_config(source=str(source), sample_size=40), raise_on_error=False)
 
     checks = check_results(result)
     assert checks["schema_suite"].passed is False
@@ -155,7 +155,7 @@ def test_failed_schema_suite_blocks_chatml(instance, data_dir, tmp_path):
     assert not (data_dir / ARTIFACT_PATHS["glaive_chatml"]).exists()
     report = orjson.loads((data_dir / ARTIFACT_PATHS["validation_report"]).read_bytes())
     row_count = [e for e in report["expectations"] if e["expectation"] == "expect_table_row_count_to_be_between"][0]
-    assert row_count["success"] is False and report["row_count_bounds"] == [80, 100]
+    assert row_count["success"] is False and report["row_count_bounds"] == [32, 40]
 
 
 def test_cli_materializes_every_row_of_a_jsonl_file(tmp_path):
@@ -174,3 +174,25 @@ def test_cli_materializes_every_row_of_a_jsonl_file(tmp_path):
     assert manifest["glaive_processed"]["rows"] + manifest["glaive_rejects"]["rows"] == 60
     assert manifest["glaive_chatml"]["rows"] == manifest["glaive_processed"]["rows"]
     assert (tmp_path / "data" / MANIFEST_PATH).exists()
+
+
+def test_a_source_smaller_than_the_request_passes_the_schema_suite_and_warns(instance, data_dir, tmp_path):
+    source = write_jsonl_source(tmp_path / "small.jsonl", sample_rows(60, seed=2))
+    result = materialize(instance, data_dir, run_config(source=str(source), sample_size=5000))
+    assert result.success  # every row the source has is what a request for more can yield
+    checks = check_results(result)
+    assert checks["schema_suite"].passed
+    assert checks["anomaly_row_count"].passed is False  # still far below the 4,000 asked for
+    assert (data_dir / ARTIFACT_PATHS["glaive_chatml"]).exists()
+
+
+def test_a_raw_file_that_disagrees_with_its_manifest_fails_the_split(instance, data_dir):
+    assert materialize(instance, data_dir, run_config(sample_size=20), selection="glaive_raw").success
+    raw_path = data_dir / ARTIFACT_PATHS["glaive_raw"]
+    with open(raw_path, "ab") as handle:  # a line added behind the pipeline's back
+        handle.write(b'{"source_index": 999999, "row": null}\n')
+    result = materialize(instance, data_dir, {}, selection=["glaive_processed", "glaive_rejects", "validation_report"],
+                         raise_on_error=False)
+    assert not result.success
+    message = result.get_step_failure_events()[0].step_failure_data.error.message
+    assert "row accounting broken: glaive_raw has 20 rows" in message

@@ -106,8 +106,8 @@ def test_automation_refreshes_downstream_of_a_new_raw_artifact(instance, data_di
 
 def test_automation_never_builds_chatml_past_a_failed_schema_suite(instance, data_dir, tmp_path):
     defs = _defs(data_dir)
-    source = write_jsonl_source(tmp_path / "short.jsonl", sample_rows(30))
-    result = materialize(instance, data_dir, run_config(source=str(source), sample_size=100), raise_on_error=False)
+    source = write_jsonl_source(tmp_path / "broken.jsonl", [*sample_rows(30), *[None] * 10])
+    result = materialize(instance, data_dir, run_config(source=str(source), sample_size=40), raise_on_error=False)
     assert check_results(result)["schema_suite"].passed is False
 
     evaluation = dg.evaluate_automation_conditions(defs=defs, instance=instance)
@@ -145,8 +145,8 @@ def test_anomaly_alert_failures_never_fail_the_run(instance, data_dir, slack_ser
 
 def test_failed_checks_are_posted_once_per_run(instance, data_dir, tmp_path, slack_server):
     # A blocking schema failure fails the run: the run-failure sensor posts the run and its failed check.
-    source = write_jsonl_source(tmp_path / "short.jsonl", sample_rows(30))
-    blocked = materialize(instance, data_dir, run_config(source=str(source), sample_size=100), raise_on_error=False)
+    source = write_jsonl_source(tmp_path / "broken.jsonl", [*sample_rows(30), *[None] * 10])
+    blocked = materialize(instance, data_dir, run_config(source=str(source), sample_size=40), raise_on_error=False)
     assert check_results(blocked)["schema_suite"].passed is False
     slack = _slack(slack_server)
     failure_context = dg.build_run_status_sensor_context(

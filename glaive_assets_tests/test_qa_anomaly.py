@@ -248,3 +248,14 @@ def test_markdown_table():
         "| avg_calls | 1 | max 5 | ok | WARN |",
         "| defined_functions_share | 100.00% | min 30.00% | ok | WARN |",
     ]
+
+
+def test_a_parsed_reject_without_a_call_reason_is_not_malformed():
+    # The chat parsed (features set) but the row was rejected for its system prompt.
+    system_reject = make_malformed_reject(0, ["not_glaive_system"])
+    call_reject = make_malformed_reject(1, ["call_truncated"])
+    stats = compute_pipeline_stats(make_processed_records(8), [system_reject, call_reject])
+    assert stats.reject_rows == 2
+    assert stats.malformed_rejects == 1
+    assert stats.malformed_reasons == {"call_truncated": 1}
+    assert stats.slices["complexity_tier"]["malformed"].malformed == 1

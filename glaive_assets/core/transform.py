@@ -6,8 +6,9 @@ its validation errors and structure warnings. A bug inside the core would still 
 the code internal_error, rather than stop a run (the fuzz tests assert it never appears).
 
 record_id: the first 32 hex digits (128 bits) of SHA-256 over len(system) as 8 big-endian bytes,
-the UTF-8 bytes of system, then those of chat (lone surrogates kept as their surrogatepass bytes, so
-the id is of the text as read). A row without string system and chat is identified by SHA-256 of
+the UTF-8 bytes of system, then those of chat, with lone surrogates replaced by U+FFFD first: the raw
+artifact stores them repaired (strict JSON has none), so a row gets the same id whether the core
+reads it from the source or from glaive_raw. A row without string system and chat is identified by SHA-256 of
 b"row:" + its strict JSON line (jsonio.dumps_line).
 """
 
@@ -33,11 +34,11 @@ class RowOutcome:
 
 
 def _utf8(text: str) -> tuple[bytes, bool]:
-    """UTF-8 bytes of `text` and whether it held lone surrogates."""
+    """UTF-8 bytes of `text` (lone surrogates as U+FFFD) and whether it held lone surrogates."""
     try:
         return text.encode("utf-8"), False
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass"), True
+        return repair_text(text).encode("utf-8"), True
 
 
 def record_id_of(system_bytes: bytes, chat_bytes: bytes) -> str:
@@ -98,10 +99,14 @@ def reject_unreadable_row(source_index: int, text: str, error: str) -> RowOutcom
     return _reject(source_index, rid, [R.UNREADABLE_ROW], {"text": text, "error": error}, None)
 
 
-def process_row(row: Any, source_index: int) -> RowOutcome:
-    """Parse, validate and featurize one raw row. Never raises."""
+def process_row(row: Any, source_index: int, unicode_repaired: bool = False) -> RowOutcome:
+    """Parse, validate and featurize one raw row. Never raises.
+
+    unicode_repaired: the row's lone surrogates were already replaced upstream (glaive_raw stores
+    strict JSON), so flag invalid_unicode as if they were still here.
+    """
     try:
-        return _process_row(row, source_index)
+        return _process_row(row, source_index, unicode_repaired)
     except Exception:  # a bug, or MemoryError-like trouble: reject, never stop the run
         try:
             rid = raw_row_id(row)
@@ -110,7 +115,7 @@ def process_row(row: Any, source_index: int) -> RowOutcome:
         return _reject(source_index, rid, [R.INTERNAL_ERROR], row, None)
 
 
-def _process_row(row: Any, source_index: int) -> RowOutcome:
+def _process_row(row: Any, source_index: int, unicode_repaired: bool) -> RowOutcome:
     if not isinstance(row, dict):
         return _reject(source_index, raw_row_id(row), [R.ROW_NOT_OBJECT], row, None)
     system = row.get("system")
@@ -154,7 +159,7 @@ def _process_row(row: Any, source_index: int) -> RowOutcome:
     warnings = parsed.warnings
     if prompt.warnings:
         warnings.update(prompt.warnings)
-    if system_bad or chat_bad:
+    if system_bad or chat_bad or unicode_repaired:
         warnings.add(R.INVALID_UNICODE)
     return RowOutcome(processed=build_processed(source_index, rid, system, chat, prompt, parsed))
 

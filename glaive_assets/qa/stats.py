@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glaive_assets.core import records
+from glaive_assets.core.reasons import MALFORMED_REASONS
 from glaive_assets.qa.domains import DOMAINS, function_domain
 
 FLAG_VALUES = (True, False)
@@ -216,7 +217,8 @@ def _add_reject(stats: PipelineStats, reject: Any) -> None:
     codes = [_code(reason) for reason in reasons] if isinstance(reasons, list) else ["<reasons not a list>"]
     stats.reject_reasons.update(codes)
     features = reject.get("features")
-    if not isinstance(features, dict):
+    # A reject carries features whenever its chat parsed; it is malformed only for a call reason.
+    if not isinstance(features, dict) or MALFORMED_REASONS.isdisjoint(codes):
         return
     stats.malformed_rejects += 1
     stats.malformed_reasons.update(codes)
