@@ -23,11 +23,14 @@ $(VENV)/.installed-dev: pyproject.toml setup.py | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-$(DAGSTER_HOME):
-	mkdir -p $@
+# Runs share the artifact files, so the daemon (sensors, schedule, UI launches) runs one at a time.
+# Written only when absent: an existing DAGSTER_HOME keeps its own configuration.
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'concurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
 
 ## Materialize every asset and check on the offline sample (GLAIVE_SOURCE etc. override).
-run: install | $(DAGSTER_HOME)
+run: install | $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster asset materialize -m glaive_assets --select '*'
 	@$(BIN)/python -m glaive_assets.outputs
 
@@ -40,13 +43,15 @@ test-quick: install-dev
 	$(BIN)/python -m pytest -m "not e2e"
 
 ## The Dagster UI (webserver + daemon) on http://127.0.0.1:3000
-ui: install | $(DAGSTER_HOME)
+ui: install | $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m glaive_assets -h 127.0.0.1 -p 3000
 
-## Benchmarks: the core transform, then the whole graph at 5k / 113k / 1M rows.
+## Benchmarks: the core transform, the whole graph at 5k / 113k / 1M rows, the QA and the sources.
 bench: install-dev
 	$(BIN)/python -m glaive_assets.benchmarks.core --rows 100000
 	$(BIN)/python -m glaive_assets.benchmarks.graph
+	$(BIN)/python -m glaive_assets.benchmarks.qa
+	$(BIN)/python -m glaive_assets.benchmarks.sources
 
 # The UI tests drive Debian's Chromium. Install it when we can (root, apt); otherwise say so loudly.
 browser:

@@ -62,6 +62,7 @@ def use_multiprocess_executor() -> bool:
     return value == "multiprocess"
 
 
-def ui_url() -> str:
-    """Base URL of the Dagster UI, for run links in alerts (GLAIVE_UI_URL)."""
-    return os.environ.get("GLAIVE_UI_URL", "").strip().rstrip("/") or "http://127.0.0.1:3000"
+def run_url(run_id: str) -> str:
+    """The run's page in the Dagster UI, for links in alerts (base: GLAIVE_UI_URL)."""
+    base = os.environ.get("GLAIVE_UI_URL", "").strip().rstrip("/") or "http://127.0.0.1:3000"
+    return f"{base}/runs/{run_id}"

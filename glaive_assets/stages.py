@@ -1,7 +1,8 @@
 """The pipeline's stages as plain functions over artifact files (no Dagster).
 
-The assets, the benchmarks and the CLI all call these, so each transform exists once. Every stage
-streams: it holds one row at a time, never the whole dataset.
+The assets call these, so each transform exists once (the core benchmark times the same core
+functions without the files). Every stage streams: it holds one row at a time, never the whole
+dataset.
 """
 
 from __future__ import annotations

@@ -26,11 +26,25 @@ def test_code_location_has_every_asset_and_check():
     check_keys = {(key.asset_key.to_user_string(), key.name) for key in repository.asset_graph.asset_check_keys}
     assert ("glaive_processed", "schema_suite") in check_keys
     assert {asset for asset, _ in check_keys} == {"glaive_processed"}
-    assert len(check_keys) >= 1 + 8 + 4  # schema, eight anomaly rules, four bias families
+    assert len(check_keys) == 1 + 8 + 4  # schema, eight anomaly rules, four bias families
     sensors = {sensor.name: sensor for sensor in repository.sensor_defs}
-    assert sensors["glaive_source_changed"].default_status == dg.DefaultSensorStatus.RUNNING
-    assert sensors["glaive_automation"].default_status == dg.DefaultSensorStatus.RUNNING
+    assert set(sensors) == {"glaive_source_changed", "glaive_automation", "slack_on_check_failure", "slack_on_run_failure"}
+    assert {sensor.default_status for sensor in sensors.values()} == {dg.DefaultSensorStatus.RUNNING}
     assert "glaive_weekly_refresh" in {schedule.name for schedule in repository.schedule_defs}
+
+
+def test_quality_config_offers_every_anomaly_threshold():
+    import dataclasses
+
+    from glaive_assets.graph.quality.assets import QualityConfig
+    from glaive_assets.qa.anomaly import AnomalyThresholds
+
+    threshold_fields = {field.name: field.default for field in dataclasses.fields(AnomalyThresholds)}
+    config_defaults = QualityConfig().model_dump()
+    assert set(config_defaults) - {"bias_threshold"} == set(threshold_fields)
+    for name, default in threshold_fields.items():
+        if name != "severities":
+            assert config_defaults[name] == default, name
 
 
 def test_every_asset_has_group_description_kinds_and_code_version():

@@ -133,6 +133,15 @@ def test_anomalies_send_one_slack_message_per_run(instance, data_dir, slack_serv
     assert f"/runs/{result.run_id}" in str(payload)
 
 
+def test_a_bad_severity_fails_the_report_step_with_its_reason(instance, data_dir):
+    result = materialize(instance, data_dir, run_config(sample_size=50, severities={"reject_rate": "PANIC"}),
+                         raise_on_error=False)
+    assert not result.success
+    failure = result.get_step_failure_events()[0]
+    assert failure.step_key == "anomaly_and_bias_reports"
+    assert "anomaly config: severity must be one of ('WARN', 'ERROR')" in failure.step_failure_data.error.message
+
+
 def test_anomaly_alert_failures_never_fail_the_run(instance, data_dir, slack_server):
     slack_server.mode = "http_500"
     result = materialize(instance, data_dir, run_config(sample_size=100, max_reject_rate=0.0),

@@ -60,9 +60,13 @@ def anomaly_and_bias_reports(
     glaive_processed: Artifact,
     glaive_rejects: Artifact,
 ):
+    try:
+        thresholds = config.thresholds()
+    except ValueError as error:  # e.g. an unknown rule or severity in `severities`
+        raise dg.Failure(description=f"anomaly config: {error}") from None
     # One pass over processed and rejects feeds both reports.
     stats = compute_pipeline_stats(glaive_processed.iter_records(), glaive_rejects.iter_records())
-    anomaly_report = anomaly.evaluate_anomalies(stats, config.thresholds(), requested_size(glaive_raw))
+    anomaly_report = anomaly.evaluate_anomalies(stats, thresholds, requested_size(glaive_raw))
     anomaly_artifact = write_json(storage.root, "anomaly_report", anomaly_report)
     yield output(anomaly_artifact, {
         "anomalies_found": anomaly_report["anomalies_found"],

@@ -10,7 +10,7 @@ from glaive_assets.alerts import GlaiveSlackResource, format_anomaly_message, se
 from glaive_assets.artifacts import Artifact, read_json
 from glaive_assets.qa import anomaly, bias
 from glaive_assets.qa.markdown import format_share
-from glaive_assets.settings import ui_url
+from glaive_assets.settings import run_url
 
 PROCESSED = dg.AssetKey("glaive_processed")
 SEVERITY = {"WARN": dg.AssetCheckSeverity.WARN, "ERROR": dg.AssetCheckSeverity.ERROR}
@@ -31,7 +31,7 @@ def anomaly_checks(
     alert_metadata: dict[str, str] = {}
     if report["anomalies_found"]:
         run_id = context.run.run_id
-        message = format_anomaly_message(report, run_id, f"{ui_url()}/runs/{run_id}")
+        message = format_anomaly_message(report, run_id, run_url(run_id))
         alert_metadata = send_alert(slack, message, context.log).as_metadata()
     for check in report["checks"]:
         yield dg.AssetCheckResult(

@@ -14,7 +14,7 @@ from glaive_assets.alerts import (
     format_run_failure_message,
     send_alert,
 )
-from glaive_assets.settings import ui_url
+from glaive_assets.settings import run_url
 
 # Anomaly rules already send one message from inside the run; don't post them twice.
 ALERTED_IN_RUN_PREFIX = "anomaly_"
@@ -39,7 +39,7 @@ def failed_checks_in_run(instance: dg.DagsterInstance, run_id: str) -> list[dict
 def _post_failed_checks(context, slack: GlaiveSlackResource, run_id: str) -> None:
     failures = failed_checks_in_run(context.instance, run_id)
     if failures:
-        message = format_check_failure_message(failures, f"{ui_url()}/runs/{run_id}")
+        message = format_check_failure_message(failures, run_url(run_id))
         outcome = send_alert(slack, message, context.log)
         context.log.info(f"run {run_id}: {len(failures)} failed checks, alert {outcome.status}")
 
@@ -63,7 +63,7 @@ def check_failure_sensor(context: dg.RunStatusSensorContext, slack: GlaiveSlackR
 def run_failure_sensor(context: dg.RunFailureSensorContext, slack: GlaiveSlackResource) -> None:
     run = context.dagster_run
     message = format_run_failure_message(
-        run.job_name, run.run_id, context.failure_event.message or "", f"{ui_url()}/runs/{run.run_id}"
+        run.job_name, run.run_id, context.failure_event.message or "", run_url(run.run_id)
     )
     send_alert(slack, message, context.log)
     _post_failed_checks(context, slack, run.run_id)
