@@ -416,6 +416,7 @@ def _iter_hf(dataset) -> Iterator[tuple[int, object]]:
 
 # --- data version -------------------------------------------------------------------------------------------
 _DIGESTS: dict[tuple, str] = {}
+_MAX_DIGESTS = 64  # the daemon lives long; each edit of a file adds a key
 
 
 def _file_sha256(path: Path) -> str:
@@ -426,6 +427,8 @@ def _file_sha256(path: Path) -> str:
     if digest is None:
         with path.open("rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        if len(_DIGESTS) >= _MAX_DIGESTS:
+            _DIGESTS.clear()
         _DIGESTS[key] = digest
     return digest
 
