@@ -5,7 +5,7 @@ import pytest
 
 from glaive_assets.alerts import GlaiveSlackResource
 from glaive_assets.definitions import ASSET_CHECKS, ASSETS, build_resources
-from glaive_assets.graph.ingest.assets import source_fingerprint
+from glaive_assets.sources.state import source_fingerprint
 from glaive_assets.graph.ingest.sensors import glaive_source_changed
 from glaive_assets.settings import SourceSettings
 from glaive_assets.graph.quality.sensors import check_failure_sensor, run_failure_sensor

@@ -8,22 +8,12 @@ from pydantic import Field
 from glaive_assets.graph.metadata import artifact_metadata, output
 from glaive_assets.graph.storage import GlaiveStorage
 from glaive_assets.settings import SettingsError, SourceSettings
-from glaive_assets.sources.readers import SourceError, describe_source, iter_source_rows
+from glaive_assets.sources.readers import SourceError, iter_source_rows
+from glaive_assets.sources.state import source_fingerprint, source_state
 from glaive_assets.stages import RAW_COLUMNS, write_raw
 
 INGEST_GROUP = "ingest"
 SOURCE_STATE_KEY = "source_state"
-
-
-def source_fingerprint(settings: SourceSettings) -> dict:
-    """The source's data version: HF revision, file content hash, or the generator's settings."""
-    return describe_source(settings.source, settings.sample_size, settings.seed)
-
-
-def source_state(settings: SourceSettings, version: str) -> str:
-    """What a raw artifact was read from: the source's data version plus the sampling settings.
-    The sensor keeps it as its cursor, and glaive_raw records it, so either can tell a change."""
-    return f"{version}|size={settings.sample_size}|seed={settings.seed}|source={settings.source}"
 
 
 @dg.observable_source_asset(

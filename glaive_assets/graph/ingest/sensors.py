@@ -2,9 +2,10 @@
 
 import dagster as dg
 
-from glaive_assets.graph.ingest.assets import SOURCE_STATE_KEY, glaive_raw, source_fingerprint, source_state
+from glaive_assets.graph.ingest.assets import SOURCE_STATE_KEY, glaive_raw
 from glaive_assets.settings import SettingsError, SourceSettings, int_env
 from glaive_assets.sources.readers import SourceError
+from glaive_assets.sources.state import source_fingerprint, source_state
 
 # Everything from glaive_raw down, with the checks of those assets.
 glaive_refresh_job = dg.define_asset_job(
