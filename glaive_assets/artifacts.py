@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from glaive_assets.core.jsonio import dumps_line
+from glaive_assets.core.jsonio import dumps_line, read_jsonl
 
 # Asset key -> file under the data dir. One table, so assets, the IO manager and the docs agree.
 ARTIFACT_PATHS: dict[str, str] = {
@@ -52,8 +52,7 @@ class Artifact:
             yield from handle
 
     def iter_records(self) -> Iterator[Any]:
-        for line in self.iter_lines():
-            yield orjson.loads(line)
+        return read_jsonl(self.path)
 
     def manifest_entry(self, data_dir: Path) -> dict[str, Any]:
         return {

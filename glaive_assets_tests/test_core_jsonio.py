@@ -9,7 +9,16 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glaive_assets.core.jsonio import MAX_WRITE_DEPTH, TOO_DEEP_MARKER, dumps_line, repair_text
+import pytest
+
+from glaive_assets.core.jsonio import (
+    MAX_WRITE_DEPTH,
+    TOO_DEEP_MARKER,
+    JsonlLineError,
+    dumps_line,
+    read_jsonl,
+    repair_text,
+)
 
 
 def strict_loads(line: bytes):
@@ -88,3 +97,25 @@ json_values = st.recursive(
 def test_any_value_gives_one_strict_line(value):
     line = dumps_line(value)
     strict_loads(line)
+
+
+def test_read_jsonl_yields_each_value_in_order(tmp_path):
+    path = tmp_path / "processed.jsonl"
+    path.write_bytes(b'{"source_index": 0}\n[1, 2]\n"text"\n')
+    assert list(read_jsonl(path)) == [{"source_index": 0}, [1, 2], "text"]
+
+
+def test_read_jsonl_names_the_broken_line(tmp_path):
+    path = tmp_path / "processed.jsonl"
+    path.write_bytes(b'{"source_index": 0}\n{"source_index": \n')
+    reader = read_jsonl(path)
+    assert next(reader) == {"source_index": 0}
+    with pytest.raises(JsonlLineError, match=r"processed\.jsonl:2: not a JSON value"):
+        next(reader)
+
+
+def test_read_jsonl_refuses_nan(tmp_path):
+    path = tmp_path / "processed.jsonl"
+    path.write_bytes(b'{"num_turns": NaN}\n')
+    with pytest.raises(JsonlLineError, match=":1:"):
+        list(read_jsonl(path))

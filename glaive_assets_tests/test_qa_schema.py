@@ -11,7 +11,7 @@ import pytest
 
 from glaive_assets.core.records import FLAG_COLUMNS, PROCESSED_COLUMNS
 from glaive_assets.qa.bounds import row_count_bounds
-from glaive_assets.qa.schema import CHECKED_COLUMNS, VALUE_CHARS, markdown_table, run_schema_suite
+from glaive_assets.qa.schema import CHECKED_COLUMNS, VALUE_CHARS, _frame, markdown_table, run_schema_suite
 from glaive_assets_tests.fixtures.qa.records import DROP, make_processed_record, make_processed_records
 
 # 28 columns exist + exact column set + row count; 16 not-null; source_index/system/chat types;
@@ -327,3 +327,12 @@ def test_row_count_bounds(requested_size, source_rows, bounds):
 def test_row_count_bounds_reject_bad_input(requested_size, source_rows):
     with pytest.raises(ValueError):
         row_count_bounds(requested_size, source_rows)
+
+
+def test_chunk_frames_keep_values_as_they_are_in_object_dtype():
+    frame = _frame({"source_index": [0, 1], "has_refusal": [True, "yes"], "num_turns": [2, None]}, start=4)
+    assert list(frame.index) == [4, 5]
+    assert all(str(dtype) == "object" for dtype in frame.dtypes)
+    assert list(frame.columns) == ["source_index", "has_refusal", "num_turns"]
+    assert frame.at[5, "has_refusal"] == "yes"  # not coerced to True
+    assert frame.at[5, "num_turns"] is None

@@ -110,7 +110,7 @@ def run_one(rows: int, step: str, from_jsonl: bool) -> dict[str, Any]:
     if from_jsonl:
         import orjson
 
-        from glaive_assets.qa.frames import read_jsonl
+        from glaive_assets.core.jsonio import read_jsonl
 
         handle, path = tempfile.mkstemp(suffix=".jsonl")
         with os.fdopen(handle, "wb") as out:

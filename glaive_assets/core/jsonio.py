@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -111,6 +113,21 @@ def make_json_safe_key(key: Any) -> str:
         return repair_text(str(key))
     except Exception:
         return f"<unprintable {type(key).__name__}>"
+
+
+class JsonlLineError(ValueError):
+    """A line of a JSON-lines file that is not a JSON value (the file is corrupt, not just odd)."""
+
+
+def read_jsonl(path: str | Path) -> Iterator[Any]:
+    """Yield each line's JSON value, one at a time; a blank or broken line raises JsonlLineError
+    naming the line."""
+    with open(path, "rb") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            try:
+                yield orjson.loads(line)
+            except orjson.JSONDecodeError as error:
+                raise JsonlLineError(f"{path}:{line_number}: not a JSON value ({error})") from None
 
 
 def loads(data: bytes | str) -> Any:

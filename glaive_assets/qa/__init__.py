@@ -4,7 +4,6 @@
 - qa.stats:   compute_pipeline_stats, one streaming pass over processed + rejects
 - qa.anomaly: evaluate_anomalies, threshold rules over those stats
 - qa.bias:    analyze_bias, representation of each slice value, with mitigations
-- qa.frames:  read a JSON-lines file as records or small DataFrames
 
 Import the submodules directly; this package imports nothing heavy.
 """

@@ -28,7 +28,6 @@ from glaive_assets.core.records import (
     TURN_BUCKETS,
 )
 from glaive_assets.qa.bounds import row_count_bounds
-from glaive_assets.qa.frames import frame_from_columns
 from glaive_assets.qa.markdown import table
 
 CHUNK_ROWS = 50_000
@@ -196,6 +195,15 @@ class _TableShape:
         return pd.DataFrame(np.zeros((self.records, len(columns)), dtype=bool), columns=columns)
 
 
+def _frame(data: dict[str, list[Any]], start: int) -> Any:
+    """An object-dtype DataFrame of equally long column lists, indexed start, start + 1, ...: object
+    dtype, so a stray "yes" in a bool column stays "yes" for the expectations to see."""
+    import pandas as pd  # here: importing this module must not load pandas
+
+    length = len(next(iter(data.values()))) if data else 0
+    return pd.DataFrame(data, columns=list(data), index=pd.RangeIndex(start, start + length), dtype=object)
+
+
 class _SuiteRunner:
     """The GX objects (ephemeral context, datasource, suites, validation definitions), built once per run."""
 
@@ -233,7 +241,7 @@ class _SuiteRunner:
 
     def validate_chunk(self, columns: dict[str, list[Any]], start: int) -> None:
         result = self.column_validation.run(
-            batch_parameters={"dataframe": frame_from_columns(columns, start)}, result_format=_RESULT_FORMAT
+            batch_parameters={"dataframe": _frame(columns, start)}, result_format=_RESULT_FORMAT
         )
         size = len(columns["source_index"])
         for expectation_result in result.results:

@@ -20,7 +20,7 @@ def _serve(connection: Connection) -> None:
     try:
         import great_expectations  # noqa: F401  # the slow part, overlapped with the parent's work
 
-        from glaive_assets.qa.frames import read_jsonl
+        from glaive_assets.core.jsonio import read_jsonl
         from glaive_assets.qa.schema import run_schema_suite
 
         request = connection.recv()
