@@ -154,7 +154,7 @@ def update_manifest(data_dir: Path, artifacts: Iterable[Artifact]) -> Path:
         # Assets may run in parallel under the multiprocess executor.
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            manifest = read_json(manifest_path) if manifest_path.exists() else {"artifacts": {}}
+            manifest = read_manifest(data_dir)
             for artifact in artifacts:
                 entry = artifact.manifest_entry(data_dir)
                 entry["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -62,11 +62,8 @@ def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], **extra: Any) -> 
 
 @dataclass
 class SplitStats:
-    """What the processed/rejects split saw, for metadata and the summary."""
+    """What the processed/rejects split saw, for the metadata tables (row counts are the artifacts')."""
 
-    raw_rows: int = 0
-    processed_rows: int = 0
-    rejected_rows: int = 0
     complexity_tiers: Counter = field(default_factory=Counter)
     turn_buckets: Counter = field(default_factory=Counter)
     call_buckets: Counter = field(default_factory=Counter)
@@ -82,7 +79,6 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitS
             write_jsonl(data_dir, "glaive_rejects") as rejects_out:
         for line in raw.iter_lines():
             entry = orjson.loads(line)
-            stats.raw_rows += 1
             source_index = entry["source_index"]
             if "unreadable" in entry:
                 outcome = reject_unreadable_row(source_index, entry["unreadable"]["text"], entry["unreadable"]["error"])
@@ -90,7 +86,6 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitS
                 outcome = process_row(entry["row"], source_index, entry.get("unicode_repaired", False))
             if outcome.processed is not None:
                 record = outcome.processed
-                stats.processed_rows += 1
                 stats.complexity_tiers[record["complexity_tier"]] += 1
                 stats.turn_buckets[record["turn_bucket"]] += 1
                 stats.call_buckets[record["call_bucket"]] += 1
@@ -98,7 +93,6 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitS
                 stats.structure_warnings.update(record["structure_warnings"])
                 processed_out.write_line(dumps_line(record))
             else:
-                stats.rejected_rows += 1
                 stats.reject_reasons.update(outcome.reject["reasons"])
                 rejects_out.write_line(dumps_line(outcome.reject))
     assert processed_out.artifact is not None and rejects_out.artifact is not None

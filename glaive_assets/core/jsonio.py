@@ -48,13 +48,11 @@ def dumps_line(obj: Any) -> bytes:
 
 def repair_text(text: str) -> str:
     """Return `text` with every lone UTF-16 surrogate replaced by U+FFFD (pairs are joined)."""
-    try:
-        text.encode("utf-8")
+    if not has_lone_surrogate(text):
         return text
-    except UnicodeEncodeError:
-        # surrogatepass keeps pairs and lone halves as UTF-16 units; decoding joins the pairs and
-        # replaces the lone halves.
-        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    # surrogatepass keeps pairs and lone halves as UTF-16 units; decoding joins the pairs and
+    # replaces the lone halves.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def has_lone_surrogate(text: str) -> bool:
