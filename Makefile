@@ -32,7 +32,7 @@ $(DAGSTER_HOME)/dagster.yaml:
 ## Materialize every asset and check on the offline sample (GLAIVE_SOURCE etc. override).
 run: install | $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster asset materialize -m glaive_assets --select '*'
-	@$(BIN)/python -m glaive_assets.outputs
+	@$(BIN)/python -m glaive_assets.storage.outputs
 
 ## Install with the dev extras, then run the whole test suite.
 test: install-dev browser

@@ -1,53 +1,53 @@
-"""The code location: every asset, check, sensor, schedule and resource, merged from the domain folders."""
+"""The code location: everything under glaive_assets/defs/, autoloaded, plus the two things every
+domain shares and none owns: the executor and the policy of the artifact assets.
+
+`dg` (pyproject's [tool.dg]) loads this module; `dagster ... -m glaive_assets` reaches the same `defs`
+through glaive_assets/__init__.py.
+"""
 
 import warnings
+from pathlib import Path
 
 import dagster as dg
 
-# observable_source_asset and Output(data_version=...) are marked beta; we use them on purpose.
+from glaive_assets.config.settings import use_multiprocess_executor
+
+# observable source assets and Output(data_version=...) are marked beta; we use them on purpose.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-from glaive_assets.alerts.resource import slack_resource_from_env
-from glaive_assets.graph.automation import automation_sensor
-from glaive_assets.graph.ingest.assets import glaive_raw, glaive_source
-from glaive_assets.graph.ingest.sensors import glaive_refresh_job, glaive_source_changed, weekly_refresh_schedule
-from glaive_assets.graph.quality.assets import anomaly_and_bias_reports
-from glaive_assets.graph.quality.checks import anomaly_checks, bias_checks
-from glaive_assets.graph.quality.sensors import check_failure_sensor, run_failure_sensor
-from glaive_assets.graph.storage import ArtifactIOManager, GlaiveStorage
-from glaive_assets.graph.summary.assets import pipeline_summary
-from glaive_assets.graph.transform.assets import glaive_chatml, glaive_processed_and_rejects
-from glaive_assets.settings import data_dir_from_env, use_multiprocess_executor
+RAW = dg.AssetKey("glaive_raw")
+# Every artifact asset: glaive_raw and everything downstream of it (not the observed glaive_source).
+ARTIFACT_ASSETS = dg.AssetSelection.assets(RAW).downstream()
+ARTIFACT_KINDS = {"python", "json"}
+ARTIFACT_CODE_VERSION = "1"
+
+# Refresh when an upstream asset updates, but never past a failed blocking check: plain eager()
+# ignores failed blocking checks, hence the second condition.
+REFRESH_WHEN_UPSTREAM_UPDATES = (
+    dg.AutomationCondition.eager() & dg.AutomationCondition.all_deps_blocking_checks_passed()
+).with_label("eager, unless an upstream blocking check failed")
 
 
-def build_resources(data_dir: str | None = None) -> dict:
-    """Resources from the environment; tests pass their own data dir."""
-    storage = GlaiveStorage(data_dir=data_dir or str(data_dir_from_env()))
-    return {
-        "storage": storage,
-        "io_manager": ArtifactIOManager(storage=storage),
-        "slack": slack_resource_from_env(),
-    }
+def artifact_policy(spec: dg.AssetSpec) -> dg.AssetSpec:
+    """What every artifact asset shares: its kinds, its code version and, downstream of glaive_raw,
+    the refresh condition. glaive_raw has none: the source sensor, the schedule, the UI and the CLI
+    drive it."""
+    spec = spec.replace_attributes(code_version=ARTIFACT_CODE_VERSION).merge_attributes(kinds=ARTIFACT_KINDS)
+    if spec.key == RAW:
+        return spec
+    return spec.replace_attributes(automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES)
 
 
-ASSETS = [
-    glaive_source,
-    glaive_raw,
-    glaive_processed_and_rejects,
-    glaive_chatml,
-    anomaly_and_bias_reports,
-    pipeline_summary,
-]
-ASSET_CHECKS = [anomaly_checks, bias_checks]  # the blocking schema check is part of glaive_processed
-
-defs = dg.Definitions(
-    assets=ASSETS,
-    asset_checks=ASSET_CHECKS,
-    jobs=[glaive_refresh_job],
-    schedules=[weekly_refresh_schedule],
-    sensors=[glaive_source_changed, automation_sensor, check_failure_sensor, run_failure_sensor],
-    resources=build_resources(),
+def executor() -> dg.ExecutorDefinition:
     # In-process is fastest at this size: one process pays the imports once and steps share the
     # page cache; the multiprocess executor costs ~1.6 s per step here (GLAIVE_EXECUTOR=multiprocess).
-    executor=dg.multiprocess_executor if use_multiprocess_executor() else dg.in_process_executor,
-)
+    return dg.multiprocess_executor if use_multiprocess_executor() else dg.in_process_executor
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    location = dg.Definitions.merge(loaded, dg.Definitions(executor=executor()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.PreviewWarning)  # map_resolved_asset_specs: used on purpose
+        return location.map_resolved_asset_specs(func=artifact_policy, selection=ARTIFACT_ASSETS)

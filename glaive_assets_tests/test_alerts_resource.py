@@ -9,7 +9,7 @@ import pytest
 from dagster._core.remote_representation.external_data import RepositorySnap, ResourceConfigEnvVarSnap
 from dagster._serdes import serialize_value
 
-from glaive_assets.alerts.resource import (
+from glaive_assets.defs.alerts.resources import (
     DEFAULT_BASE_URL,
     DEFAULT_CHANNEL,
     DEFAULT_TIMEOUT_SECONDS,
@@ -114,4 +114,4 @@ def test_the_resource_is_not_labelled_dagster_maintained(clean_env: pytest.Monke
     snap = RepositorySnap.from_def(dg.Definitions(resources={"slack": slack_resource_from_env()}).get_repository_def())
     [slack_snap] = [resource_snap for resource_snap in snap.resources if resource_snap.name == "slack"]
     assert slack_snap.dagster_maintained is False
-    assert slack_snap.resource_type == "glaive_assets.alerts.resource.GlaiveSlackResource"
+    assert slack_snap.resource_type == "glaive_assets.defs.alerts.resources.GlaiveSlackResource"

@@ -11,14 +11,9 @@ from collections.abc import Iterator
 import dagster as dg
 import pytest
 
-from glaive_assets.alerts import (
-    AlertOutcome,
-    GlaiveSlackResource,
-    format_anomaly_message,
-    send_alert,
-    slack_resource_from_env,
-)
-from glaive_assets_tests.slack_server import LoopbackSlackServer
+from glaive_assets.alerts import AlertOutcome, format_anomaly_message, send_alert
+from glaive_assets.defs.alerts.resources import GlaiveSlackResource, slack_resource_from_env
+from glaive_assets_tests.harness.slack_server import LoopbackSlackServer
 
 TOKEN = "test-bot-token-3f9a7c1e"  # fake; unique so that its absence from logs means something
 CHANNEL = "#glaive-test-alerts"

@@ -13,8 +13,9 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from glaive_assets.alerts import GlaiveSlackResource, format_check_failure_message, send_alert
-from glaive_assets_tests.slack_server import LoopbackSlackServer
+from glaive_assets.alerts import format_check_failure_message, send_alert
+from glaive_assets.defs.alerts.resources import GlaiveSlackResource
+from glaive_assets_tests.harness.slack_server import LoopbackSlackServer
 
 TOKEN = "test-bot-token-c41d9e27"  # fake
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +94,7 @@ def test_standalone_server_prints_its_port_and_records_requests_without_the_toke
     record = tmp_path / "slack.jsonl"
     env = {**os.environ, "LOOPBACK_EXPECTED_TOKEN": TOKEN}
     process = subprocess.Popen(
-        [sys.executable, "-m", "glaive_assets_tests.slack_server", "--port", "0", "--record", str(record),
+        [sys.executable, "-m", "glaive_assets_tests.harness.slack_server", "--port", "0", "--record", str(record),
          "--expected-token-env", "LOOPBACK_EXPECTED_TOKEN"],
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -125,7 +126,7 @@ def test_standalone_server_prints_its_port_and_records_requests_without_the_toke
 def test_standalone_server_refuses_an_unset_token_variable() -> None:
     env = {key: value for key, value in os.environ.items() if key != "LOOPBACK_EXPECTED_TOKEN"}
     finished = subprocess.run(
-        [sys.executable, "-m", "glaive_assets_tests.slack_server", "--expected-token-env", "LOOPBACK_EXPECTED_TOKEN"],
+        [sys.executable, "-m", "glaive_assets_tests.harness.slack_server", "--expected-token-env", "LOOPBACK_EXPECTED_TOKEN"],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=30,
     )
     assert finished.returncode == 2

@@ -3,11 +3,12 @@ import hashlib
 import orjson
 import pytest
 
-from glaive_assets.artifacts import artifact_path, read_manifest, update_manifest, write_json, write_jsonl
+from glaive_assets.storage.artifacts import artifact_path, write_json, write_jsonl
+from glaive_assets.storage.manifest import read_manifest, update_manifest
 
 
 def test_jsonl_artifact_counts_hashes_and_lands_atomically(tmp_path):
-    with write_jsonl(tmp_path, "glaive_raw", source="sample") as out:
+    with write_jsonl(tmp_path, "glaive_raw") as out:
         for index in range(10_000):
             out.write({"source_index": index, "row": {"chat": f"USER: {index}"}})
         # Nothing is visible at the final path until the block completes.
@@ -18,7 +19,6 @@ def test_jsonl_artifact_counts_hashes_and_lands_atomically(tmp_path):
     assert artifact.sha256 == hashlib.sha256(body).hexdigest()
     assert artifact.size_bytes == len(body)
     assert next(artifact.iter_records()) == {"source_index": 0, "row": {"chat": "USER: 0"}}
-    assert artifact.extra == {"source": "sample"}
 
 
 def test_crash_mid_write_leaves_previous_artifact_whole(tmp_path):

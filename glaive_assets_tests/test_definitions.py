@@ -18,9 +18,9 @@ def _imported_modules_after(code: str) -> set[str]:
 
 
 def test_code_location_has_every_asset_and_check():
-    from glaive_assets import defs
+    from glaive_assets.definitions import defs
 
-    repository = defs.get_repository_def()
+    repository = defs().get_repository_def()
     keys = {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()}
     assert keys == EXPECTED_ASSETS
     check_keys = {(key.asset_key.to_user_string(), key.name) for key in repository.asset_graph.asset_check_keys}
@@ -36,7 +36,7 @@ def test_code_location_has_every_asset_and_check():
 def test_quality_config_offers_every_anomaly_threshold():
     import dataclasses
 
-    from glaive_assets.graph.quality.assets import QualityConfig
+    from glaive_assets.defs.quality.assets import QualityConfig
     from glaive_assets.qa.anomaly import AnomalyThresholds
 
     threshold_fields = {field.name: field.default for field in dataclasses.fields(AnomalyThresholds)}
@@ -48,9 +48,9 @@ def test_quality_config_offers_every_anomaly_threshold():
 
 
 def test_every_asset_has_group_description_kinds_and_code_version():
-    from glaive_assets import defs
+    from glaive_assets.definitions import defs
 
-    graph = defs.get_repository_def().asset_graph
+    graph = defs().get_repository_def().asset_graph
     for key in graph.materializable_asset_keys:
         node = graph.get(key)
         assert node.group_name in {"ingest", "transform", "quality", "summary"}, key
@@ -62,9 +62,9 @@ def test_every_asset_has_group_description_kinds_and_code_version():
 def test_core_imports_no_dagster_and_location_imports_no_great_expectations():
     core = _imported_modules_after(
         "import glaive_assets.core.transform, glaive_assets.core.chatml, glaive_assets.core.jsonio, "
-        "glaive_assets.sources.readers, glaive_assets.qa.anomaly, glaive_assets.qa.bias, glaive_assets.stages"
+        "glaive_assets.sources.readers, glaive_assets.qa.anomaly, glaive_assets.qa.bias, glaive_assets.storage.stages"
     )
     assert not {name for name in core if name == "dagster" or name.startswith("dagster.")}
-    location = _imported_modules_after("import glaive_assets; glaive_assets.defs")
+    location = _imported_modules_after("import glaive_assets; glaive_assets.code_location()")
     assert "dagster" in location
     assert "great_expectations" not in location  # GX costs ~3 s: only the schema step imports it

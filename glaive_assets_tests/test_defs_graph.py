@@ -11,9 +11,10 @@ import dagster as dg
 import orjson
 import pytest
 
-from glaive_assets.artifacts import ARTIFACT_PATHS, MANIFEST_PATH, read_manifest
 from glaive_assets.core import reasons
-from glaive_assets_tests.dagster_helpers import (
+from glaive_assets.storage.artifacts import ARTIFACT_PATHS
+from glaive_assets.storage.manifest import MANIFEST_PATH, read_manifest
+from glaive_assets_tests.harness.dagster_helpers import (
     check_results,
     materialize,
     read_lines,

@@ -3,14 +3,20 @@
 import dagster as dg
 import pytest
 
-from glaive_assets.alerts import GlaiveSlackResource
-from glaive_assets.definitions import ASSET_CHECKS, ASSETS, build_resources
+from glaive_assets.config.settings import SourceSettings
+from glaive_assets.defs.alerts.resources import GlaiveSlackResource
+from glaive_assets.defs.alerts.sensors import check_failure_sensor, run_failure_sensor
+from glaive_assets.defs.ingest.sensors import glaive_source_changed
 from glaive_assets.sources.state import source_fingerprint
-from glaive_assets.graph.ingest.sensors import glaive_source_changed
-from glaive_assets.settings import SourceSettings
-from glaive_assets.graph.quality.sensors import check_failure_sensor, run_failure_sensor
-from glaive_assets_tests.dagster_helpers import check_results, materialize, run_config, sample_rows, write_jsonl_source
-from glaive_assets_tests.slack_server import LoopbackSlackServer
+from glaive_assets_tests.harness.dagster_helpers import (
+    check_results,
+    graph_definitions,
+    materialize,
+    run_config,
+    sample_rows,
+    write_jsonl_source,
+)
+from glaive_assets_tests.harness.slack_server import LoopbackSlackServer
 
 TOKEN = "test-token-for-loopback-7c41"  # fake, never a real Slack token
 
@@ -86,12 +92,8 @@ def test_sample_source_version_follows_the_generator_settings(monkeypatch, insta
     assert isinstance(seed_two, dg.SensorResult) and seed_two.cursor != seed_one
 
 
-def _defs(data_dir) -> dg.Definitions:
-    return dg.Definitions(assets=ASSETS, asset_checks=ASSET_CHECKS, resources=build_resources(str(data_dir)))
-
-
 def test_automation_refreshes_downstream_of_a_new_raw_artifact(instance, data_dir):
-    defs = _defs(data_dir)
+    defs = graph_definitions(data_dir)
     baseline = dg.evaluate_automation_conditions(defs=defs, instance=instance)
     assert baseline.total_requested == 0  # nothing runs while glaive_raw is missing
 
@@ -105,7 +107,7 @@ def test_automation_refreshes_downstream_of_a_new_raw_artifact(instance, data_di
 
 
 def test_automation_never_builds_chatml_past_a_failed_schema_suite(instance, data_dir, tmp_path):
-    defs = _defs(data_dir)
+    defs = graph_definitions(data_dir)
     source = write_jsonl_source(tmp_path / "broken.jsonl", [*sample_rows(30), *[None] * 10])
     result = materialize(instance, data_dir, run_config(source=str(source), sample_size=40), raise_on_error=False)
     assert check_results(result)["schema_suite"].passed is False

@@ -1,6 +1,6 @@
 import pytest
 
-from glaive_assets.settings import SettingsError, SourceSettings, data_dir_from_env, int_env, use_multiprocess_executor
+from glaive_assets.config.settings import SettingsError, SourceSettings, data_dir_from_env, int_env, use_multiprocess_executor
 
 
 def test_defaults_when_environment_is_empty(monkeypatch, tmp_path):

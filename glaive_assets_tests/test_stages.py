@@ -2,11 +2,14 @@
 
 import orjson
 
-from glaive_assets.artifacts import ARTIFACT_PATHS
+from glaive_assets.storage.artifacts import ARTIFACT_PATHS
+from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core import reasons
 from glaive_assets.core.transform import process_row
-from glaive_assets.stages import split_raw, write_chatml, write_raw
-from glaive_assets_tests.dagster_helpers import read_lines, sample_rows
+from glaive_assets.storage.stages import split_raw, write_chatml, write_raw
+from glaive_assets_tests.harness.dagster_helpers import read_lines, sample_rows
+
+SOURCE = SourceSettings("sample", 0, 3)
 
 
 def test_lone_surrogates_are_flagged_after_the_raw_file_stored_them_repaired(tmp_path):
@@ -15,7 +18,7 @@ def test_lone_surrogates_are_flagged_after_the_raw_file_stored_them_repaired(tmp
     direct = process_row(row, 0).processed
     assert reasons.INVALID_UNICODE in direct["structure_warnings"]
 
-    raw = write_raw(tmp_path, [(0, row)])
+    raw = write_raw(tmp_path, [(0, row)], SOURCE)
     stored = orjson.loads(raw.path.read_bytes())
     assert stored["unicode_repaired"] is True and "\ufffd" in stored["row"]["chat"]
 
@@ -29,7 +32,7 @@ def test_lone_surrogates_are_flagged_after_the_raw_file_stored_them_repaired(tmp
 def test_every_raw_line_lands_in_processed_or_rejects_and_chatml_follows_processed(tmp_path):
     rows = [(index, row) for index, row in enumerate(sample_rows(300, seed=4))]
     rows += [(300, None), (301, {"system": "SYSTEM: x"}), (302, "USER: hi")]
-    raw = write_raw(tmp_path, rows)
+    raw = write_raw(tmp_path, rows, SOURCE)
     processed, rejects, stats = split_raw(tmp_path, raw)
     chatml, preview = write_chatml(tmp_path, processed)
 

@@ -1,4 +1,4 @@
-from glaive_assets.summary import build_pipeline_summary
+from glaive_assets.qa.summary import build_pipeline_summary
 
 GOOD = dict(
     raw_rows=100, unreadable_rows=0, processed_rows=100, rejected_rows=0, chatml_rows=100,

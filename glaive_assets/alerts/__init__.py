@@ -1,19 +1,18 @@
-"""Slack alerting: the resource, the message formatters and a send that never fails the run."""
+"""Slack alerting without Dagster: the message formatters and a send that never fails the run.
+(The Dagster resource that configures it from the environment is in defs/alerts/resources.py.)"""
 
 from glaive_assets.alerts.messages import (
     format_anomaly_message,
     format_check_failure_message,
     format_run_failure_message,
 )
-from glaive_assets.alerts.resource import GlaiveSlackResource, slack_resource_from_env
-from glaive_assets.alerts.send import AlertOutcome, send_alert
+from glaive_assets.alerts.send import AlertOutcome, SlackTarget, send_alert
 
 __all__ = [
     "AlertOutcome",
-    "GlaiveSlackResource",
+    "SlackTarget",
     "format_anomaly_message",
     "format_check_failure_message",
     "format_run_failure_message",
     "send_alert",
-    "slack_resource_from_env",
 ]

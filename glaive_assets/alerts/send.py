@@ -6,13 +6,14 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.error import URLError
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from glaive_assets.alerts.resource import TOKEN_ENV_VAR, GlaiveSlackResource
+TOKEN_ENV_VAR = "SLACK_BOT_TOKEN"
 
 AlertStatus = Literal["sent", "skipped_no_token", "failed"]
 
@@ -23,6 +24,18 @@ _DEADLINE_GRACE_SECONDS = 0.5
 # Slack tokens are visible ASCII. Anything else would make http.client raise an error quoting the
 # header, token included, which slack_sdk then logs.
 _TOKEN_PATTERN = re.compile(r"[\x21-\x7e]+")
+
+
+class SlackTarget(Protocol):
+    """Where an alert goes and how to reach it. The Dagster resource (GlaiveSlackResource in
+    defs/alerts/resources.py) is one; a test may pass its own."""
+
+    channel: str
+    timeout_seconds: float
+
+    def bot_token(self) -> str | None: ...
+
+    def get_client(self) -> WebClient: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +67,7 @@ class _Failure:
     detail: str
 
 
-def send_alert(slack: GlaiveSlackResource, message: dict[str, Any], log: logging.Logger) -> AlertOutcome:
+def send_alert(slack: SlackTarget, message: dict[str, Any], log: logging.Logger) -> AlertOutcome:
     """Post `message` ({"text": str, "blocks": [...]}) with chat.postMessage to `slack.channel`.
 
     Never raises and returns within about `slack.timeout_seconds`: a missing token, a Slack error,

@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from glaive_assets.artifacts import read_manifest
+from glaive_assets.storage.manifest import read_manifest
 
 DEFAULT_SIZES = (5_000, 112_960, 1_000_000)
 TARGETS = {5_000: ("wall_s", 12.0), 112_960: ("wall_s", 30.0), 1_000_000: ("peak_tree_rss_mib", 1024.0)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glaive_assets.settings import SourceSettings
+from glaive_assets.config.settings import SourceSettings
 from glaive_assets.sources.readers import describe_source
 
 

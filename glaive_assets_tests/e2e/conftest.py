@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from glaive_assets_tests.e2e.dagster_dev import DagsterDev, LaunchDagsterDev, ProcessInfo, running_dagster_dev
+from glaive_assets_tests.harness.dagster_dev import DagsterDev, LaunchDagsterDev, ProcessInfo, running_dagster_dev
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 # Playwright's own browser download cannot work offline: we drive Debian's Chromium.

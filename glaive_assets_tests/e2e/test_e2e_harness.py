@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from glaive_assets_tests.e2e.dagster_dev import (
+from glaive_assets_tests.harness.dagster_dev import (
     DagsterDev,
     DagsterDevError,
     ProcessInfo,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from glaive_assets_tests.e2e.dagster_dev import REPOSITORY_NAME, DagsterDev, LaunchDagsterDev, RunInfo, wait_for
-from glaive_assets_tests.e2e.glaive_rows import glaive_rows, write_jsonl_atomically
+from glaive_assets_tests.harness.dagster_dev import REPOSITORY_NAME, DagsterDev, LaunchDagsterDev, RunInfo, wait_for
+from glaive_assets_tests.harness.glaive_rows import glaive_rows, write_jsonl_atomically
 
 SENSOR = "glaive_source_changed"
 SENSOR_INTERVAL_SECONDS = 5

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from glaive_assets.artifacts import ARTIFACT_PATHS
-from glaive_assets_tests.e2e.dagster_dev import REPO_ROOT, DagsterDev, LaunchDagsterDev, wait_for
+from glaive_assets.storage.artifacts import ARTIFACT_PATHS
+from glaive_assets_tests.harness.dagster_dev import REPO_ROOT, DagsterDev, LaunchDagsterDev, wait_for
 
 SOURCE_ASSET = "glaive_source"
 SOURCE_SENSOR = "glaive_source_changed"

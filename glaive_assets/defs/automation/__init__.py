@@ -1,0 +1,1 @@
+"""What starts runs besides a person: the refresh job, the weekly schedule and declarative automation."""

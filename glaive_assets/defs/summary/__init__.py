@@ -1,0 +1,1 @@
+"""pipeline_summary: the run at a glance."""

@@ -1,0 +1,1 @@
+"""raw -> processed + rejects -> ChatML."""

@@ -1,0 +1,160 @@
+"""Artifact files on disk: atomic writes, content hashes and row counts.
+
+Pure Python (no Dagster). An artifact is written to a temporary file beside its final path and moved
+into place with os.replace only when complete, so a crash mid-write leaves the previous artifact whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from glaive_assets.core.jsonio import dumps_line, read_jsonl
+
+# Asset key -> file under the data dir. One table, so assets, the IO manager and the docs agree.
+ARTIFACT_PATHS: dict[str, str] = {
+    "glaive_raw": "raw/glaive_raw.jsonl",
+    "glaive_processed": "processed/glaive_processed.jsonl",
+    "glaive_rejects": "processed/glaive_rejects.jsonl",
+    "glaive_chatml": "processed/glaive_chatml.jsonl",
+    "validation_report": "processed/validation/validation_report.json",
+    "anomaly_report": "processed/validation/anomaly_report.json",
+    "bias_report": "processed/validation/bias_report.json",
+    "pipeline_summary": "processed/pipeline_summary.json",
+}
+
+_WRITE_BATCH_LINES = 4096
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A finished artifact file: where it is, what it holds, and its content hash."""
+
+    name: str
+    path: Path
+    rows: int
+    sha256: str
+    size_bytes: int
+
+    def iter_lines(self) -> Iterator[bytes]:
+        with open(self.path, "rb") as handle:
+            yield from handle
+
+    def iter_records(self) -> Iterator[Any]:
+        return read_jsonl(self.path)
+
+    def manifest_entry(self, data_dir: Path) -> dict[str, Any]:
+        return {
+            "path": str(self.path.relative_to(data_dir)) if self.path.is_relative_to(data_dir) else str(self.path),
+            "sha256": self.sha256,
+            "size_bytes": self.size_bytes,
+            "rows": self.rows,
+        }
+
+
+@dataclass(frozen=True)
+class RawArtifact(Artifact):
+    """glaive_raw's file and what it was read with. The run settings travel with the artifact (and its
+    manifest entry), so every downstream step reads them from its glaive_raw input."""
+
+    source: str
+    requested_sample_size: int  # 0: every row
+    seed: int
+    unreadable_rows: int
+
+    def manifest_entry(self, data_dir: Path) -> dict[str, Any]:
+        return {
+            **super().manifest_entry(data_dir),
+            "source": self.source,
+            "requested_sample_size": self.requested_sample_size,
+            "seed": self.seed,
+            "unreadable_rows": self.unreadable_rows,
+        }
+
+
+def artifact_path(data_dir: Path, name: str) -> Path:
+    return data_dir / ARTIFACT_PATHS[name]
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Any]:
+    """Yield a binary handle on a temp file that replaces `path` only if the block completes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    handle = open(tmp, "wb")
+    try:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        os.replace(tmp, path)
+    except BaseException:
+        handle.close()
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class JsonlWriter:
+    """Streams JSON lines into an artifact, hashing and counting as it goes."""
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+        self._pending: list[bytes] = []
+        self._hash = hashlib.sha256()
+        self.rows = 0
+        self.size_bytes = 0
+        self.artifact: Artifact | None = None  # set once the file is complete and in place
+
+    def write_line(self, line: bytes) -> None:
+        """Write one already-encoded line (must end with a newline)."""
+        self._pending.append(line)
+        self.rows += 1
+        if len(self._pending) >= _WRITE_BATCH_LINES:
+            self._flush()
+
+    def write(self, obj: Any) -> None:
+        self.write_line(dumps_line(obj))
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        chunk = b"".join(self._pending)
+        self._pending.clear()
+        self._hash.update(chunk)
+        self._handle.write(chunk)
+        self.size_bytes += len(chunk)
+
+    def _finish(self) -> str:
+        self._flush()
+        return self._hash.hexdigest()
+
+
+@contextmanager
+def write_jsonl(data_dir: Path, name: str) -> Iterator[JsonlWriter]:
+    """Write artifact `name` atomically; afterwards `writer.artifact` describes the finished file."""
+    path = artifact_path(data_dir, name)
+    with atomic_file(path) as handle:
+        writer = JsonlWriter(handle)
+        yield writer
+        digest = writer._finish()
+    writer.artifact = Artifact(name, path, writer.rows, digest, writer.size_bytes)
+
+
+def write_json(data_dir: Path, name: str, obj: Any) -> Artifact:
+    """Write a JSON report atomically (strict JSON, indented for people)."""
+    path = artifact_path(data_dir, name)
+    body = orjson.dumps(orjson.loads(dumps_line(obj)), option=orjson.OPT_INDENT_2) + b"\n"
+    with atomic_file(path) as handle:
+        handle.write(body)
+    return Artifact(name, path, 1, hashlib.sha256(body).hexdigest(), len(body))
+
+
+def read_json(path: Path) -> Any:
+    return orjson.loads(path.read_bytes())

@@ -1,0 +1,120 @@
+"""The pipeline's stages as plain functions over artifact files (no Dagster).
+
+The assets call these, so each transform exists once (the core benchmark times the same core
+functions without the files). Every stage streams: it holds one row at a time, never the whole
+dataset.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from glaive_assets.config.settings import SourceSettings
+from glaive_assets.core.chatml import to_chatml
+from glaive_assets.core.jsonio import dumps_line, has_lone_surrogate
+from glaive_assets.core.transform import process_row, reject_unreadable_row
+from glaive_assets.sources.readers import UnreadableRow
+from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_jsonl
+
+# Shape of one line of raw/glaive_raw.jsonl: the source row as read, with its position. An unreadable
+# source line keeps its text under "unreadable" so that it is rejected, not lost. Strict JSON holds no
+# lone surrogates, so they are stored as U+FFFD and the line says so, for the core to flag.
+RAW_COLUMNS = {
+    "source_index": "int",
+    "row": "any",
+    "unreadable": "object (only for unreadable lines)",
+    "unicode_repaired": "bool (only when lone surrogates were replaced)",
+}
+
+
+def _has_lone_surrogates(row: Any) -> bool:
+    return isinstance(row, dict) and any(
+        isinstance(row.get(key), str) and has_lone_surrogate(row[key]) for key in ("system", "chat")
+    )
+
+
+def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], settings: SourceSettings) -> RawArtifact:
+    """Write source rows to raw/glaive_raw.jsonl, recording the settings they were read with.
+    Raises whatever the source raises; then no file is left."""
+    unreadable = 0
+    with write_jsonl(data_dir, "glaive_raw") as out:
+        for source_index, row in rows:
+            if isinstance(row, UnreadableRow):
+                unreadable += 1
+                out.write({"source_index": source_index, "row": None,
+                           "unreadable": {"text": row.text, "error": row.error}})
+            else:
+                entry = {"source_index": source_index, "row": row}
+                try:
+                    out.write_line(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE))
+                except TypeError:  # orjson refuses lone surrogates (and a few rarer things)
+                    if _has_lone_surrogates(row):
+                        entry["unicode_repaired"] = True
+                    out.write(entry)
+    written = out.artifact
+    assert written is not None
+    return RawArtifact(
+        written.name, written.path, written.rows, written.sha256, written.size_bytes,
+        source=settings.source,
+        requested_sample_size=settings.sample_size,
+        seed=settings.seed,
+        unreadable_rows=unreadable,
+    )
+
+
+@dataclass
+class SplitStats:
+    """What the processed/rejects split saw, for the metadata tables (row counts are the artifacts')."""
+
+    complexity_tiers: Counter = field(default_factory=Counter)
+    turn_buckets: Counter = field(default_factory=Counter)
+    call_buckets: Counter = field(default_factory=Counter)
+    reject_reasons: Counter = field(default_factory=Counter)
+    validation_errors: Counter = field(default_factory=Counter)
+    structure_warnings: Counter = field(default_factory=Counter)
+
+
+def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitStats]:
+    """Route every raw row to exactly one of glaive_processed and glaive_rejects."""
+    stats = SplitStats()
+    with write_jsonl(data_dir, "glaive_processed") as processed_out, \
+            write_jsonl(data_dir, "glaive_rejects") as rejects_out:
+        for line in raw.iter_lines():
+            entry = orjson.loads(line)
+            source_index = entry["source_index"]
+            if "unreadable" in entry:
+                outcome = reject_unreadable_row(source_index, entry["unreadable"]["text"], entry["unreadable"]["error"])
+            else:
+                outcome = process_row(entry["row"], source_index, entry.get("unicode_repaired", False))
+            if outcome.processed is not None:
+                record = outcome.processed
+                stats.complexity_tiers[record["complexity_tier"]] += 1
+                stats.turn_buckets[record["turn_bucket"]] += 1
+                stats.call_buckets[record["call_bucket"]] += 1
+                stats.validation_errors.update(record["validation_errors"])
+                stats.structure_warnings.update(record["structure_warnings"])
+                processed_out.write_line(dumps_line(record))
+            else:
+                stats.reject_reasons.update(outcome.reject["reasons"])
+                rejects_out.write_line(dumps_line(outcome.reject))
+    assert processed_out.artifact is not None and rejects_out.artifact is not None
+    return processed_out.artifact, rejects_out.artifact, stats
+
+
+def write_chatml(data_dir: Path, processed: Artifact, preview_rows: int = 3) -> tuple[Artifact, list[dict]]:
+    """Convert every processed record to one ChatML line; return the artifact and a few for preview."""
+    preview: list[dict] = []
+    with write_jsonl(data_dir, "glaive_chatml") as out:
+        for record in processed.iter_records():
+            conversation = to_chatml(record)
+            if len(preview) < preview_rows:
+                preview.append(conversation)
+            out.write_line(dumps_line(conversation))
+    assert out.artifact is not None
+    return out.artifact, preview

@@ -1,0 +1,1 @@
+"""Test infrastructure: the Slack stand-in, the dagster dev harness, helpers that run the graph."""
