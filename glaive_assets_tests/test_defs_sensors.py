@@ -7,7 +7,7 @@ from glaive_assets.config.settings import SourceSettings
 from glaive_assets.defs.alerts.resources import GlaiveSlackResource
 from glaive_assets.defs.alerts.sensors import check_failure_sensor, run_failure_sensor
 from glaive_assets.defs.ingest.sensors import glaive_source_changed
-from glaive_assets.sources.state import source_fingerprint
+from glaive_assets.sources.fingerprint import source_fingerprint
 from glaive_assets_tests.harness.dagster_helpers import (
     check_results,
     graph_definitions,

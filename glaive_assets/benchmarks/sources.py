@@ -16,7 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from glaive_assets.sources.readers import describe_source, iter_source_rows
+from glaive_assets.config.settings import SourceSettings
+from glaive_assets.sources.fingerprint import source_fingerprint
+from glaive_assets.sources.readers import iter_source_rows
 from glaive_assets.sources.sample import SAMPLE_ALL_ROWS, iter_sample_rows
 
 
@@ -48,14 +50,14 @@ def main(argv: list[str] | None = None) -> None:
         del rows
         for path in (jsonl, array):
             print(f"{path.name}: {os.path.getsize(path) / 1e6:.0f} MB")
-            _timed(f"  read all of {path.name}", iter_source_rows(str(path), 0, args.seed), args.rows)
+            _timed(f"  read all of {path.name}", iter_source_rows(SourceSettings(str(path), 0, args.seed)), args.rows)
             _timed(f"  sample {args.sample_size:,} from {path.name}",
-                   iter_source_rows(str(path), args.sample_size, args.seed), args.rows)  # fmt: skip
+                   iter_source_rows(SourceSettings(str(path), args.sample_size, args.seed)), args.rows)  # fmt: skip
             started = time.perf_counter()
-            describe_source(str(path), 0, args.seed)
+            source_fingerprint(SourceSettings(str(path), 0, args.seed))
             print(f"  sha256 fingerprint: {time.perf_counter() - started:.2f} s")
         _timed(f"sample {args.sample_size:,} from the 'sample' source",
-               iter_source_rows("sample", args.sample_size, args.seed), SAMPLE_ALL_ROWS)  # fmt: skip
+               iter_source_rows(SourceSettings("sample", args.sample_size, args.seed)), SAMPLE_ALL_ROWS)  # fmt: skip
 
 
 if __name__ == "__main__":

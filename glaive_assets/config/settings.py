@@ -1,6 +1,8 @@
-"""Run settings read from the environment. Pure Python: the Dagster layer and the CLI both use it.
+"""Run settings read from the environment, parsed and validated here and nowhere else. Pure Python:
+the Dagster layer, the readers and the CLI all take these values.
 
-Environment variables set the defaults; run config on glaive_raw overrides them for a single run.
+Environment variables set the defaults; run config on glaive_raw overrides the source settings for a
+single run (and is validated by the same SourceSettings).
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ DEFAULT_SEED = 42
 
 
 class SettingsError(ValueError):
-    """An environment variable holds a value the pipeline cannot use."""
+    """A setting (an environment variable or a run's config) holds a value the pipeline cannot use."""
 
 
-def int_env(name: str, default: int, *, minimum: int = 0) -> int:
+def int_env(name: str, default: int, *, minimum: int | None = None) -> int:
     """A whole-number environment variable, or a SettingsError that names it."""
     text = os.environ.get(name, "").strip()
     if not text:
@@ -27,25 +29,38 @@ def int_env(name: str, default: int, *, minimum: int = 0) -> int:
         value = int(text)
     except ValueError:
         raise SettingsError(f"{name}={text!r} is not a whole number") from None
-    if value < minimum:
+    if minimum is not None and value < minimum:
         raise SettingsError(f"{name}={value} must be >= {minimum}")
     return value
 
 
+def _is_whole_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class SourceSettings:
-    """Which rows glaive_raw reads: GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE (0 = all rows), GLAIVE_SEED."""
+    """Which rows glaive_raw reads: GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE (0 = all rows), GLAIVE_SEED.
+    Checked on construction, so a SourceSettings in hand is always usable."""
 
     source: str
     sample_size: int
     seed: int
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.source, str) or not self.source.strip():
+            raise SettingsError(f"the source must be a non-empty string, got {self.source!r}")
+        if not _is_whole_number(self.sample_size) or self.sample_size < 0:
+            raise SettingsError(f"sample_size must be a whole number >= 0 (0 = every row), got {self.sample_size!r}")
+        if not _is_whole_number(self.seed):
+            raise SettingsError(f"seed must be a whole number, got {self.seed!r}")
+
     @classmethod
-    def from_env(cls) -> "SourceSettings":
+    def from_env(cls) -> SourceSettings:
         return cls(
             source=os.environ.get("GLAIVE_SOURCE", "").strip() or DEFAULT_SOURCE,
-            sample_size=int_env("GLAIVE_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE),
-            seed=int_env("GLAIVE_SEED", DEFAULT_SEED, minimum=-(2**63)),
+            sample_size=int_env("GLAIVE_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE, minimum=0),
+            seed=int_env("GLAIVE_SEED", DEFAULT_SEED),
         )
 
 

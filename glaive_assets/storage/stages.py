@@ -19,7 +19,7 @@ from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.jsonio import dumps_line, has_lone_surrogate
 from glaive_assets.core.transform import process_row, reject_unreadable_row
-from glaive_assets.sources.readers import UnreadableRow
+from glaive_assets.sources.errors import UnreadableRow
 from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_jsonl
 
 # Shape of one line of raw/glaive_raw.jsonl: the source row as read, with its position. An unreadable

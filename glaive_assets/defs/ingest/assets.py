@@ -8,8 +8,9 @@ from pydantic import Field
 from glaive_assets.config.settings import SettingsError, SourceSettings
 from glaive_assets.defs.metadata import artifact_metadata, output
 from glaive_assets.defs.resources import GlaiveStorage
-from glaive_assets.sources.readers import SourceError, iter_source_rows
-from glaive_assets.sources.state import source_fingerprint, source_state
+from glaive_assets.sources.errors import SourceError
+from glaive_assets.sources.fingerprint import source_fingerprint, source_state
+from glaive_assets.sources.readers import iter_source_rows
 from glaive_assets.storage.stages import RAW_COLUMNS, write_raw
 
 INGEST_GROUP = "ingest"
@@ -62,7 +63,7 @@ def glaive_raw(context: dg.AssetExecutionContext, config: SourceConfig, storage:
         raise dg.Failure(description=str(error)) from None
     context.log.info(f"reading source={settings.source!r} sample_size={settings.sample_size} seed={settings.seed}")
     try:
-        artifact = write_raw(storage.root, iter_source_rows(settings.source, settings.sample_size, settings.seed), settings)
+        artifact = write_raw(storage.root, iter_source_rows(settings), settings)
     except SourceError as error:
         # The atomic writer has already removed its partial file; the previous raw artifact stays whole.
         raise dg.Failure(description=str(error)) from None

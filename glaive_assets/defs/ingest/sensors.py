@@ -4,8 +4,8 @@ import dagster as dg
 
 from glaive_assets.config.settings import SettingsError, SourceSettings, int_env
 from glaive_assets.defs.ingest.assets import SOURCE_STATE_KEY
-from glaive_assets.sources.readers import SourceError
-from glaive_assets.sources.state import source_fingerprint, source_state
+from glaive_assets.sources.errors import SourceError
+from glaive_assets.sources.fingerprint import source_fingerprint, source_state
 
 REFRESH_JOB_NAME = "glaive_refresh"  # defs/automation/jobs.py
 

@@ -25,7 +25,8 @@ def test_environment_overrides(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(("name", "value", "read", "message"), [
     ("GLAIVE_SAMPLE_SIZE", "lots", SourceSettings.from_env, "not a whole number"),
-    ("GLAIVE_SAMPLE_SIZE", "-1", SourceSettings.from_env, "must be >= 0"),
+    ("GLAIVE_SAMPLE_SIZE", "-1", SourceSettings.from_env, "GLAIVE_SAMPLE_SIZE=-1 must be >= 0"),
+    ("GLAIVE_SEED", "1.5", SourceSettings.from_env, "GLAIVE_SEED='1.5' is not a whole number"),
     ("GLAIVE_EXECUTOR", "threads", use_multiprocess_executor, "use 'in_process' or 'multiprocess'"),
     ("GLAIVE_AUTOMATION_INTERVAL", "5s", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "not a whole number"),
     ("GLAIVE_AUTOMATION_INTERVAL", "1", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "must be >= 5"),
@@ -34,3 +35,22 @@ def test_bad_values_are_clear_errors(monkeypatch, name, value, read, message):
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=message):
         read()
+
+
+@pytest.mark.parametrize(("source", "sample_size", "seed", "message"), [
+    ("sample", -1, 1, "sample_size must be a whole number >= 0 (0 = every row), got -1"),
+    ("sample", 1.5, 1, "sample_size must be a whole number >= 0 (0 = every row), got 1.5"),
+    ("sample", True, 1, "sample_size must be a whole number >= 0 (0 = every row), got True"),
+    ("sample", 5, "x", "seed must be a whole number, got 'x'"),
+    ("  ", 5, 1, "the source must be a non-empty string, got '  '"),
+    (None, 5, 1, "the source must be a non-empty string, got None"),
+])
+def test_source_settings_are_checked_when_made(source, sample_size, seed, message):
+    # One place for the rules: the environment, run config and tests all build a SourceSettings.
+    with pytest.raises(SettingsError) as raised:
+        SourceSettings(source, sample_size, seed)
+    assert str(raised.value) == message
+
+
+def test_a_negative_seed_and_every_row_are_valid_settings():
+    assert SourceSettings("hf", 0, -7) == SourceSettings(source="hf", sample_size=0, seed=-7)

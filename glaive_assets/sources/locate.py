@@ -1,0 +1,73 @@
+"""What a GLAIVE_SOURCE string names: the sample generator, the Hugging Face dataset, or a local file.
+
+The readers and the fingerprint both start here, so a source is understood one way. Locating checks
+that a file exists and has a known type; it never opens it, and never touches the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from glaive_assets.sources.errors import SourceError
+from glaive_assets.sources.sample import SAMPLE_ALL_ROWS
+
+FILE_FORMATS = {".json": "json", ".jsonl": "jsonl", ".parquet": "parquet"}
+SOURCE_OPTIONS = "'sample', 'sample:N', 'hf', or a path to a .json, .jsonl or .parquet file"
+HF_DATASET_ENV = "GLAIVE_HF_DATASET"
+
+
+@dataclass(frozen=True)
+class SampleSource:
+    """The offline generator, `rows` long ("sample": SAMPLE_ALL_ROWS; "sample:N": N)."""
+
+    rows: int
+
+
+@dataclass(frozen=True)
+class HfSource:
+    """The Hugging Face dataset (GLAIVE_HF_DATASET or the hub id), read by readers/hf.py."""
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """A local file: `format` is "json" (one array), "jsonl" or "parquet"."""
+
+    path: Path
+    format: str
+
+
+def locate_source(source: str) -> SampleSource | HfSource | FileSource:
+    """The source named by `source` (a validated, non-empty SourceSettings.source), or a SourceError."""
+    name = source.strip()
+    if name.lower() == "sample":
+        return SampleSource(SAMPLE_ALL_ROWS)
+    if name.lower().startswith("sample:"):
+        count = name[len("sample:") :].strip().replace("_", "")
+        if not count.isdigit() or int(count) == 0:
+            raise SourceError(f"source {source!r}: N in 'sample:N' must be a whole number > 0")
+        return SampleSource(int(count))
+    if name.lower() == "hf":
+        return HfSource()
+    return _file_source(source)
+
+
+def _file_source(source: str) -> FileSource:
+    path = Path(source.strip()).expanduser()
+    if path.is_dir():
+        raise SourceError(
+            f"source {str(path)!r} is a directory, not a file (use {SOURCE_OPTIONS}; "
+            f"a local Hugging Face dataset folder goes in {HF_DATASET_ENV} with GLAIVE_SOURCE=hf)"
+        )
+    fmt = FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        if not path.suffix and not path.exists():
+            raise SourceError(f"unknown source {source!r}: use {SOURCE_OPTIONS}")
+        raise SourceError(
+            f"unsupported file type {path.suffix or '(none)'!r} for source {source!r}: use {SOURCE_OPTIONS}"
+        )
+    if not path.exists():
+        raise SourceError(f"source file not found: {str(path)!r} (use {SOURCE_OPTIONS})")
+    if not path.is_file():
+        raise SourceError(f"source {str(path)!r} is not a regular file (use {SOURCE_OPTIONS})")
+    return FileSource(path.resolve(), fmt)

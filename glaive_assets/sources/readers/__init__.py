@@ -1,0 +1,37 @@
+"""Read source rows: the offline sample generator, the Hugging Face dataset, or a local file.
+
+`iter_source_rows(settings)` yields `(source_index, row)` in ascending source_index, where
+source_index is the row's position in the source and `row` is the JSON value as read (normally
+{"system": str, "chat": str}, but null, numbers and lists are yielded too: deciding what a row means
+is the core's job). One module per reader: sample, hf, json_array, jsonl, parquet. With a sample size,
+the rows are a reproducible uniform sample (sources/sampling.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glaive_assets.config.settings import SourceSettings
+from glaive_assets.sources.locate import FileSource, HfSource, SampleSource, locate_source
+from glaive_assets.sources.readers.hf import iter_hf_rows
+from glaive_assets.sources.readers.json_array import iter_json_array
+from glaive_assets.sources.readers.jsonl import iter_jsonl
+from glaive_assets.sources.readers.parquet import iter_parquet
+from glaive_assets.sources.readers.sample import iter_generated_rows
+
+_FILE_READERS = {"json": iter_json_array, "jsonl": iter_jsonl, "parquet": iter_parquet}
+
+
+def iter_source_rows(settings: SourceSettings) -> Iterator[tuple[int, object]]:
+    """Yield (source_index, row) from the settings' source, ascending.
+
+    The source is located and opened before this returns, so an unknown name, a missing file or an
+    unreachable hub raises SourceError here, not at the first next().
+    """
+    located = locate_source(settings.source)
+    if isinstance(located, SampleSource):
+        return iter_generated_rows(located.rows, settings.sample_size, settings.seed)
+    if isinstance(located, HfSource):
+        return iter_hf_rows(settings.sample_size, settings.seed)
+    assert isinstance(located, FileSource)
+    return _FILE_READERS[located.format](located.path, settings.sample_size, settings.seed)

@@ -1,0 +1,45 @@
+"""What a source string names; a bad one is a SourceError naming the options."""
+
+from pathlib import Path
+
+import pytest
+
+from glaive_assets.sources.errors import SourceError, SourceUnavailable
+from glaive_assets.sources.locate import FileSource, HfSource, SampleSource, locate_source
+from glaive_assets.sources.sample import SAMPLE_ALL_ROWS
+from glaive_assets_tests.fixtures.sources import fingerprint, read
+
+
+def test_each_kind_of_source_is_located(tmp_path):
+    assert locate_source(" Sample ") == SampleSource(SAMPLE_ALL_ROWS)
+    assert locate_source("sample:1_000") == SampleSource(1000)
+    assert locate_source("HF") == HfSource()
+    for name, fmt in (("rows.json", "json"), ("rows.JSONL", "jsonl"), ("rows.parquet", "parquet")):
+        (tmp_path / name).write_bytes(b"")
+        assert locate_source(str(tmp_path / name)) == FileSource((tmp_path / name).resolve(), fmt)
+    assert isinstance(locate_source(str(tmp_path / "rows.json")).path, Path)
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("bogus",
+         "unknown source 'bogus': use 'sample', 'sample:N', 'hf', or a path to a .json, .jsonl or .parquet file"),
+        ("rows.csv", "unsupported file type '.csv' for source 'rows.csv': use 'sample', 'sample:N', 'hf'"),
+        ("/no/such/file.jsonl", "source file not found: '/no/such/file.jsonl' (use 'sample', 'sample:N', 'hf'"),
+        ("sample:0", "N in 'sample:N' must be a whole number > 0"),
+        ("sample:many", "N in 'sample:N' must be a whole number > 0"),
+    ],
+)
+def test_a_bad_source_is_a_source_error_naming_the_options(source, message):
+    with pytest.raises(SourceError) as raised:
+        read(source, 0, 1)  # raised on the call, not at the first row
+    assert message in str(raised.value)
+    assert not isinstance(raised.value, SourceUnavailable)
+    with pytest.raises(SourceError):
+        fingerprint(source, 0, 1)
+
+
+def test_a_directory_is_not_a_file_source(tmp_path):
+    with pytest.raises(SourceError, match="is a directory, not a file .*GLAIVE_HF_DATASET"):
+        read(str(tmp_path), 0, 1)
