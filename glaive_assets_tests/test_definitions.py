@@ -1,13 +1,33 @@
-"""The code location loads, names every asset and check, and keeps heavy or Dagster imports off the core."""
+"""The code location: autoloaded from defs/, the artifact policy applied in one place, the executor from
+the environment, and Dagster kept off the libraries."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
+import pytest
+
+import glaive_assets
+from glaive_assets.definitions import (
+    ARTIFACT_CODE_VERSION,
+    REFRESH_WHEN_UPSTREAM_UPDATES,
+    artifact_policy,
+    defs,
+    executor,
+)
+from glaive_assets_tests.harness.dagster_helpers import code_location
 
 EXPECTED_ASSETS = {
     "glaive_source", "glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml",
     "validation_report", "anomaly_report", "bias_report", "pipeline_summary",
+}
+DOWNSTREAM = EXPECTED_ASSETS - {"glaive_source", "glaive_raw"}
+GROUPS = {
+    "glaive_source": "ingest", "glaive_raw": "ingest", "glaive_processed": "transform", "glaive_rejects": "transform",
+    "glaive_chatml": "transform", "validation_report": "quality", "anomaly_report": "quality",
+    "bias_report": "quality", "pipeline_summary": "summary",
 }
 
 
@@ -17,10 +37,9 @@ def _imported_modules_after(code: str) -> set[str]:
     return set(result.stdout.split())
 
 
-def test_code_location_has_every_asset_and_check():
-    from glaive_assets.definitions import defs
-
-    repository = defs().get_repository_def()
+def test_code_location_has_every_asset_check_sensor_schedule_and_resource():
+    location = code_location()
+    repository = location.get_repository_def()
     keys = {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()}
     assert keys == EXPECTED_ASSETS
     check_keys = {(key.asset_key.to_user_string(), key.name) for key in repository.asset_graph.asset_check_keys}
@@ -30,41 +49,69 @@ def test_code_location_has_every_asset_and_check():
     sensors = {sensor.name: sensor for sensor in repository.sensor_defs}
     assert set(sensors) == {"glaive_source_changed", "glaive_automation", "slack_on_check_failure", "slack_on_run_failure"}
     assert {sensor.default_status for sensor in sensors.values()} == {dg.DefaultSensorStatus.RUNNING}
-    assert "glaive_weekly_refresh" in {schedule.name for schedule in repository.schedule_defs}
+    assert [schedule.name for schedule in repository.schedule_defs] == ["glaive_weekly_refresh"]
+    assert sorted(location.resources) == ["io_manager", "slack", "storage"]
 
 
-def test_quality_config_offers_every_anomaly_threshold():
-    import dataclasses
-
-    from glaive_assets.defs.quality.assets import QualityConfig
-    from glaive_assets.qa.anomaly import AnomalyThresholds
-
-    threshold_fields = {field.name: field.default for field in dataclasses.fields(AnomalyThresholds)}
-    config_defaults = QualityConfig().model_dump()
-    assert set(config_defaults) - {"bias_threshold"} == set(threshold_fields)
-    for name, default in threshold_fields.items():
-        if name != "severities":
-            assert config_defaults[name] == default, name
-
-
-def test_every_asset_has_group_description_kinds_and_code_version():
-    from glaive_assets.definitions import defs
-
-    graph = defs().get_repository_def().asset_graph
-    for key in graph.materializable_asset_keys:
-        node = graph.get(key)
-        assert node.group_name in {"ingest", "transform", "quality", "summary"}, key
-        assert node.description, key
-        assert node.code_version, key
-        assert node.kinds, key
+def test_the_policy_gives_every_artifact_asset_kinds_and_code_version_and_downstream_the_refresh_condition():
+    graph = code_location().get_repository_def().asset_graph
+    for key in graph.get_all_asset_keys():
+        node, name = graph.get(key), key.to_user_string()
+        assert node.group_name == GROUPS[name], name
+        assert node.description, name
+        if name == "glaive_source":  # observed, not materialized: no artifact
+            assert (node.is_observable, node.kinds, node.code_version, node.automation_condition) == (True, set(), None, None)
+            continue
+        assert (node.kinds, node.code_version) == ({"python", "json"}, ARTIFACT_CODE_VERSION), name
+        expected = REFRESH_WHEN_UPSTREAM_UPDATES if name in DOWNSTREAM else None
+        assert node.automation_condition == expected, name
 
 
-def test_core_imports_no_dagster_and_location_imports_no_great_expectations():
-    core = _imported_modules_after(
+def test_artifact_policy_on_one_spec():
+    raw = artifact_policy(dg.AssetSpec("glaive_raw", kinds={"python"}))
+    assert (raw.kinds, raw.code_version, raw.automation_condition) == ({"python", "json"}, "1", None)
+    report = artifact_policy(dg.AssetSpec("some_report", group_name="quality"))
+    assert (report.kinds, report.code_version, report.group_name) == ({"python", "json"}, "1", "quality")
+    assert report.automation_condition.get_label() == "eager, unless an upstream blocking check failed"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, dg.in_process_executor), ("multiprocess", dg.multiprocess_executor)])
+def test_executor_follows_glaive_executor(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("GLAIVE_EXECUTOR", raising=False)
+    else:
+        monkeypatch.setenv("GLAIVE_EXECUTOR", value)
+    assert executor() is expected
+    assert defs().get_repository_def().get_job("glaive_refresh").executor_def is expected
+
+
+def test_the_package_exposes_the_location_lazily_for_dagster_dash_m():
+    # `dagster ... -m glaive_assets` lists the package's attributes and takes the definitions it finds.
+    assert "code_location" in dir(glaive_assets)
+    assert glaive_assets.code_location is defs
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        glaive_assets.nothing_here  # noqa: B018
+
+
+def test_libraries_import_no_dagster_and_the_location_imports_no_great_expectations():
+    libraries = _imported_modules_after(
         "import glaive_assets.core.transform, glaive_assets.core.chatml, glaive_assets.core.jsonio, "
-        "glaive_assets.sources.readers, glaive_assets.qa.anomaly, glaive_assets.qa.bias, glaive_assets.storage.stages"
+        "glaive_assets.sources.readers, glaive_assets.sources.fingerprint, glaive_assets.qa.anomaly, "
+        "glaive_assets.qa.bias, glaive_assets.qa.summary, glaive_assets.storage.stages, "
+        "glaive_assets.storage.manifest, glaive_assets.storage.outputs, glaive_assets.config.settings, "
+        "glaive_assets.alerts"
     )
-    assert not {name for name in core if name == "dagster" or name.startswith("dagster.")}
+    assert not {name for name in libraries if name == "dagster" or name.startswith("dagster.")}
     location = _imported_modules_after("import glaive_assets; glaive_assets.code_location()")
     assert "dagster" in location
     assert "great_expectations" not in location  # GX costs ~3 s: only the schema step imports it
+
+
+def test_no_module_outside_the_dagster_layer_imports_dagster():
+    package = Path(glaive_assets.__file__).parent
+    dagster_layer = {package / "definitions.py", *(package / "defs").rglob("*.py")}
+    importing = sorted(
+        str(path.relative_to(package)) for path in package.rglob("*.py")
+        if path not in dagster_layer and re.search(r"^\s*(import dagster|from dagster)", path.read_text(), re.M)
+    )
+    assert importing == []

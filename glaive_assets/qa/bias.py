@@ -37,7 +37,6 @@ from glaive_assets.qa.stats import SLICES, PipelineStats, SliceSpec, SliceValueS
 DEFAULT_THRESHOLD = 0.05
 HIGH_SEVERITY_SHARE = 0.01  # below this share a finding is "high" (and the strategy oversample/collect)
 MIN_ROWS_TO_OVERSAMPLE = 10
-STRATEGIES = ("oversample", "collect_more", "reweight")
 FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(spec.family for spec in SLICES))
 
 # Values that are counted and shown, but are not representation targets: being small is not a defect.

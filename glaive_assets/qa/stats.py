@@ -42,7 +42,6 @@ SLICES: tuple[SliceSpec, ...] = (
     # Derived from defined_function_names, which a reject's light features do not keep.
     SliceSpec("function_domain", "domain", DOMAINS, False),
 )
-SLICES_BY_NAME = {spec.name: spec for spec in SLICES}
 
 
 @dataclass
@@ -98,28 +97,6 @@ class PipelineStats(TurnAndCallTotals):
     def slice_count(self, slice_name: str, value: Any) -> int:
         value_stats = self.slices[slice_name].get(slice_key(value))
         return value_stats.count if value_stats else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy (slice values become strings: "True", "simple", ...)."""
-        return {
-            "processed_rows": self.processed_rows,
-            "reject_rows": self.reject_rows,
-            "raw_rows": self.raw_rows,
-            "malformed_rejects": self.malformed_rejects,
-            "avg_turns": self.avg_turns,
-            "avg_calls": self.avg_calls,
-            "non_numeric_counts": dict(self.non_numeric_counts),
-            "non_object_processed": self.non_object_processed,
-            "validation_error_records": self.validation_error_records,
-            "validation_error_codes": dict(self.validation_error_codes),
-            "structure_warning_codes": dict(self.structure_warning_codes),
-            "reject_reasons": dict(self.reject_reasons),
-            "malformed_reasons": dict(self.malformed_reasons),
-            "slices": {
-                name: {str(value): vars(value_stats).copy() for value, value_stats in values.items()}
-                for name, values in self.slices.items()
-            },
-        }
 
 
 def slice_key(value: Any) -> Any:

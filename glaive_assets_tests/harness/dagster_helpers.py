@@ -73,3 +73,9 @@ def read_lines(path: Path) -> list[Any]:
 def check_results(result: dg.ExecuteInProcessResult) -> dict[str, Any]:
     """check name -> its evaluation in this run."""
     return {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
+
+
+def materializations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetMaterialization]:
+    """asset name -> its materialization in this run."""
+    return {event.asset_key.to_user_string(): event.event_specific_data.materialization
+            for event in result.get_asset_materialization_events()}

@@ -228,7 +228,7 @@ def test_stats_counts_everything_in_one_pass():
     assert tiers["malformed"].count == 0 and tiers["malformed"].malformed == 2
     assert stats.slices["turn_bucket"]["short"].malformed == 1
     assert stats.slices["turn_bucket"]["single"].malformed == 1
-    assert orjson.loads(orjson.dumps(stats.to_dict()))["slices"]["has_refusal"]["False"]["count"] == 4
+    assert stats.slice_count("has_refusal", False) == 4
 
 
 def test_markdown_table():

@@ -16,6 +16,7 @@ from glaive_assets.storage.artifacts import ARTIFACT_PATHS
 from glaive_assets.storage.manifest import MANIFEST_PATH, read_manifest
 from glaive_assets_tests.harness.dagster_helpers import (
     check_results,
+    materializations,
     materialize,
     read_lines,
     run_config,
@@ -24,11 +25,6 @@ from glaive_assets_tests.harness.dagster_helpers import (
 )
 
 ALL_FILES = list(ARTIFACT_PATHS)
-
-
-def _materializations(result) -> dict[str, dg.AssetMaterialization]:
-    return {m.asset_key.to_user_string(): m for m in result.get_asset_materialization_events() and
-            [event.event_specific_data.materialization for event in result.get_asset_materialization_events()]}
 
 
 def test_whole_graph_on_the_sample(instance, data_dir):
@@ -55,14 +51,14 @@ def test_whole_graph_on_the_sample(instance, data_dir):
     assert all(reject["reasons"] for reject in rejects)
 
     # Data versions are the artifacts' content hashes; metadata carries row counts and accounting.
-    materializations = _materializations(result)
+    materialized = materializations(result)
     for name in ("glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml"):
-        event = materializations[name]
+        event = materialized[name]
         assert event.tags["dagster/data_version"] == manifest[name]["sha256"], name
         assert event.metadata["dagster/row_count"].value == manifest[name]["rows"], name
-    assert materializations["glaive_processed"].metadata["raw_rows"].value == 300
-    assert materializations["glaive_processed"].metadata["processed_rows"].value == len(processed)
-    schema_columns = {c.name for c in materializations["glaive_processed"].metadata["dagster/column_schema"].value.columns}
+    assert materialized["glaive_processed"].metadata["raw_rows"].value == 300
+    assert materialized["glaive_processed"].metadata["processed_rows"].value == len(processed)
+    schema_columns = {c.name for c in materialized["glaive_processed"].metadata["dagster/column_schema"].value.columns}
     assert {"complexity_tier", "function_calls", "has_error_handling", "record_id"} <= schema_columns
 
     # Checks ran beside glaive_processed; the schema suite passed on good data.

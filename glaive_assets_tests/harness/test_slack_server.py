@@ -18,7 +18,7 @@ from glaive_assets.defs.alerts.resources import GlaiveSlackResource
 from glaive_assets_tests.harness.slack_server import LoopbackSlackServer
 
 TOKEN = "test-bot-token-c41d9e27"  # fake
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _client(server: LoopbackSlackServer, token: str | None = TOKEN, timeout: int = 5) -> WebClient:

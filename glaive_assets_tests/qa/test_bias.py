@@ -21,7 +21,7 @@ from glaive_assets.qa.bias import (
     sample_weight,
 )
 from glaive_assets.qa.domains import function_domain
-from glaive_assets.qa.stats import SLICES_BY_NAME, compute_pipeline_stats
+from glaive_assets.qa.stats import SLICES, compute_pipeline_stats
 from glaive_assets_tests.fixtures.qa.records import (
     make_malformed_reject,
     make_processed_record,
@@ -32,6 +32,8 @@ from glaive_assets_tests.fixtures.qa.records import (
 TIERS = ("none", "simple", "moderate", "complex")
 CALLS = ("no_calls", "one_call", "two_calls", "many_calls")
 TURNS = ("single", "short", "medium", "long")
+
+SLICES_BY_NAME = {spec.name: spec for spec in SLICES}
 
 
 def balanced_records(count: int = 100) -> list[dict]:

@@ -1,0 +1,57 @@
+"""The manifest: what each writer counted, and the handles rebuilt from it (glaive_raw with its settings)."""
+
+import orjson
+import pytest
+
+from glaive_assets.config.settings import SourceSettings
+from glaive_assets.sources.errors import UnreadableRow
+from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_json
+from glaive_assets.storage.manifest import MANIFEST_PATH, load_artifact, read_manifest, update_manifest
+from glaive_assets.storage.stages import write_raw
+
+
+def test_raw_settings_are_recorded_beside_the_hash_and_read_back_typed(tmp_path):
+    raw = write_raw(tmp_path, [(0, {"system": "s", "chat": "c"}), (4, UnreadableRow("{", "not JSON"))],
+                    SourceSettings("/rows.jsonl", 40, -3))
+    update_manifest(tmp_path, [raw])
+    entry = read_manifest(tmp_path)["artifacts"]["glaive_raw"]
+    assert {key: value for key, value in entry.items() if key != "written_at"} == {
+        "path": "raw/glaive_raw.jsonl", "rows": 2, "sha256": raw.sha256, "size_bytes": raw.size_bytes,
+        "source": "/rows.jsonl", "requested_sample_size": 40, "seed": -3, "unreadable_rows": 1,
+    }
+    loaded = load_artifact(tmp_path, "glaive_raw")
+    assert loaded == raw
+    assert isinstance(loaded, RawArtifact)
+    assert (loaded.requested_sample_size, loaded.unreadable_rows) == (40, 1)
+
+
+def test_other_artifacts_come_back_as_plain_artifacts(tmp_path):
+    report = write_json(tmp_path, "bias_report", {"findings": []})
+    update_manifest(tmp_path, [report])
+    assert load_artifact(tmp_path, "bias_report") == report
+    assert type(load_artifact(tmp_path, "bias_report")) is Artifact
+
+
+def test_the_manifest_is_sorted_strict_json_with_a_timestamp(tmp_path):
+    update_manifest(tmp_path, [write_json(tmp_path, "anomaly_report", {"a": 1})])
+    body = (tmp_path / MANIFEST_PATH).read_bytes()
+    manifest = orjson.loads(body)
+    assert list(manifest["artifacts"]["anomaly_report"]) == ["path", "rows", "sha256", "size_bytes", "written_at"]
+    assert manifest["artifacts"]["anomaly_report"]["written_at"].endswith("Z")
+    assert body.endswith(b"}\n")
+
+
+@pytest.mark.parametrize(("name", "prepare", "error", "message"), [
+    ("no_such_asset", None, KeyError, "no artifact file is defined for asset 'no_such_asset'"),
+    ("glaive_chatml", None, FileNotFoundError, "glaive_chatml.jsonl does not exist: materialize glaive_chatml first"),
+    ("anomaly_report", "file_only", FileNotFoundError, "has no entry for anomaly_report: materialize anomaly_report again"),
+])
+def test_an_artifact_that_was_not_written_is_a_clear_error(tmp_path, name, prepare, error, message):
+    if prepare == "file_only":
+        write_json(tmp_path, name, {})  # written, but never recorded
+    with pytest.raises(error, match=message):
+        load_artifact(tmp_path, name)
+
+
+def test_an_empty_data_dir_has_an_empty_manifest(tmp_path):
+    assert read_manifest(tmp_path) == {"artifacts": {}}
