@@ -1,0 +1,160 @@
+"""MinHash signatures and LSH candidate pairs, vectorised with numpy, for the paraphrase dedup.
+
+A row's text is its normalized user turns; its shingles are its word bigrams (one word alone when
+the text has a single word). Words are hashed with CRC-32 (stable across processes), a bigram is the
+two 32-bit hashes side by side in 64 bits. Permutation k maps a shingle x to the top 32 bits of
+(a_k * x + b_k) mod 2^64 (multiply-shift, a_k odd); the signature keeps, per permutation, the low 16
+bits of the minimum (b-bit MinHash: two different minima agree by chance with probability 2^-16, so
+the share of equal slots still estimates the Jaccard similarity, at 2 bytes a slot instead of 4).
+
+LSH: the num_perm slots are cut into `bands` bands; two rows are candidates when one band is equal
+in both and they have the same call signature (the call key is hashed into every band key).
+Candidates are then verified: a pair is similar when its share of equal slots is >= the threshold.
+
+datasketch was measured against this (benchmarks/training.py, --datasketch): its MinHash.update_batch
+plus MinHashLSH insert and query cost tens of microseconds a row in Python objects, and its index keeps
+a dict entry per band per row; here a 2,048-row batch is a few numpy calls and a row costs
+2 bytes per permutation.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+_SHIFT48 = np.uint64(48)
+_REMIX = np.uint64(0x9E3779B97F4A7C15)  # odd: a bijection on 64-bit values
+_SHIFT32 = np.uint64(32)
+_WORD_CACHE_LIMIT = 1_000_000  # distinct words remembered (about 100 MB at the limit; Glaive uses far fewer)
+_PERMUTATION_SEED = 20240611  # fixed: dedup must not depend on the split seed
+NO_SIGNATURE = -1  # the row had no user words
+
+
+@dataclass(frozen=True)
+class MinHashParams:
+    num_perm: int = 64
+    bands: int = 8
+    threshold: float = 0.8
+
+    def __post_init__(self) -> None:
+        if self.num_perm <= 0 or self.bands <= 0 or self.num_perm % self.bands:
+            raise ValueError(f"num_perm ({self.num_perm}) must be a positive multiple of bands ({self.bands})")
+        if not 0 < self.threshold <= 1:
+            raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
+
+
+class WordHasher:
+    """CRC-32 of each word, remembered (a text repeats its words; Glaive's vocabulary is small)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, int] = {}
+
+    def hashes(self, words: list[str]) -> list[int]:
+        cache = self._cache
+        out = list(map(cache.get, words))
+        if None in out:
+            if len(cache) >= _WORD_CACHE_LIMIT:
+                cache.clear()
+            for position, word in enumerate(words):
+                if out[position] is None:
+                    out[position] = cache[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        return out
+
+
+class MinHasher:
+    def __init__(self, num_perm: int) -> None:
+        rng = np.random.default_rng(_PERMUTATION_SEED)
+        self.num_perm = num_perm
+        self._a = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+
+    def signatures(self, word_hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """uint16 signatures, one row per text, from the texts' word hashes laid end to end.
+
+        lengths[i] is text i's number of words. A text without words gets all-0xFFFF (callers keep
+        their own mask of such rows).
+        """
+        rows = len(lengths)
+        out = np.full((rows, self.num_perm), 0xFFFF, dtype=np.uint16)
+        shingles, counts = _bigrams(word_hashes.astype(np.uint64), lengths)
+        present = counts > 0
+        if not present.any():
+            return out
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[present]
+        # (num_perm, shingles): each permutation's values contiguous, so reduceat runs along rows.
+        hashed = np.empty((self.num_perm, len(shingles)), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            np.multiply(self._a[:, None], shingles[None, :], out=hashed)
+            hashed += self._b[:, None]
+            minima = np.minimum.reduceat(hashed, starts, axis=1)
+            # A minimum's high bits are mostly zero: remix it before keeping 16 bits.
+            minima *= _REMIX
+        out[present] = (minima >> _SHIFT48).astype(np.uint16).T
+        return out
+
+
+def _bigrams(words: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's word bigrams as 64-bit shingles (a one-word text: that word), and the counts."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    last_word = np.zeros(len(words), dtype=bool)
+    last_word[ends[lengths > 0] - 1] = True
+    first_word = np.zeros(len(words), dtype=bool)
+    first_word[(ends - lengths)[lengths > 0]] = True
+    following = np.concatenate((words[1:], np.zeros(1, dtype=np.uint64)))
+    bigram_at = ~last_word  # a bigram starts at every word but a text's last
+    single_at = last_word & first_word  # one-word texts
+    keep = bigram_at | single_at
+    shingles = (words << _SHIFT32) | np.where(bigram_at, following, np.uint64(0))
+    counts = np.where(lengths > 1, lengths - 1, lengths)
+    return shingles[keep], counts
+
+
+def band_keys(signatures: np.ndarray, call_keys: np.ndarray, bands: int) -> np.ndarray:
+    """(rows, bands) uint64 keys: each band's slots and the call key mixed together."""
+    rows, num_perm = signatures.shape
+    width = num_perm // bands
+    keys = np.empty((rows, bands), dtype=np.uint64)
+    multipliers = np.random.default_rng(_PERMUTATION_SEED + 1).integers(
+        1, 2**63, size=width, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            slots = signatures[:, band * width:(band + 1) * width].astype(np.uint64)
+            mixed = (slots * multipliers[None, :]).sum(axis=1, dtype=np.uint64)
+            keys[:, band] = (mixed ^ call_keys) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(band)
+    return keys
+
+
+def candidate_pairs(keys: np.ndarray, max_bucket: int) -> np.ndarray:
+    """(pairs, 2) row positions (i < j) that share a band key. Rows are positions in `keys`.
+
+    A bucket larger than max_bucket pairs each row with the max_bucket rows before it only, so a
+    degenerate bucket cannot make the pair count quadratic.
+    """
+    found = []
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")  # stable: positions stay ascending in a bucket
+        sorted_keys = column[order]
+        for lag in range(1, max_bucket + 1):
+            same = sorted_keys[lag:] == sorted_keys[:-lag]
+            if not same.any():
+                break
+            found.append(np.stack((order[:-lag][same], order[lag:][same]), axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def similar_pairs(signatures: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
+    """The pairs whose estimated Jaccard similarity (share of equal slots) is >= threshold."""
+    if len(pairs) == 0:
+        return pairs
+    agree = np.empty(len(pairs), dtype=np.float64)
+    chunk = 65_536
+    for first in range(0, len(pairs), chunk):
+        part = pairs[first:first + chunk]
+        agree[first:first + chunk] = (signatures[part[:, 0]] == signatures[part[:, 1]]).mean(axis=1)
+    return pairs[agree >= threshold]
