@@ -11,8 +11,8 @@ text.run_hash, compared only within one run):
 - exact key: the canonical JSON (sorted keys) of messages + tools. Metadata is left out: it holds
   the row's position.
 - near key: request + call signature. 0 (no key) when the request is empty.
-- structure key: the request with every word that also appears in a call's argument values
-  replaced by a mask, + call signature. "What's the weather in Paris?" and "... in Lima?" calling
+- structure key: the request with every run of words that also appear in a call's argument values
+  replaced by one mask, + call signature. "What's the weather in Paris?" and "... in Lima?" calling
   get_weather(location) share it. A row with an empty request falls back to its exact key.
   Equal near keys imply equal structure keys.
 - calls key: the calls with their argument values (canonical JSON). Paraphrases are looked for
@@ -59,11 +59,8 @@ def _value_texts(value: Any, texts: list[str], depth: int = 0) -> None:
         texts.append(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         texts.append(str(value))
-    elif depth < _MAX_VALUE_DEPTH and isinstance(value, dict):
-        for item in value.values():
-            _value_texts(item, texts, depth + 1)
-    elif depth < _MAX_VALUE_DEPTH and isinstance(value, list):
-        for item in value:
+    elif depth < _MAX_VALUE_DEPTH and isinstance(value, (dict, list)):
+        for item in (value.values() if isinstance(value, dict) else value):
             _value_texts(item, texts, depth + 1)
 
 
@@ -80,39 +77,58 @@ class _Walk:
     has_parallel: bool
 
 
+def _read_call(call: dict, walk: _Walk) -> None:
+    function = call.get("function") or {}
+    name = function.get("name")
+    arguments = function.get("arguments")
+    if isinstance(arguments, str):
+        try:
+            arguments = orjson.loads(arguments)
+        except orjson.JSONDecodeError:
+            pass  # kept as its text
+    if isinstance(arguments, dict):
+        walk.call_parts.append(f"{name}({','.join(sorted(arguments))})")
+        _value_texts(arguments, walk.value_texts)
+    else:
+        walk.call_parts.append(f"{name}(<{type(arguments).__name__}>)")
+    walk.calls.append([name, arguments])
+
+
 def _walk(messages: list[dict]) -> _Walk:
     walk = _Walk([], -1, [], [], [], [], False)
+    user_turns = walk.user_turns
     for message in messages:
         role = message.get("role")
         if role == "user":
-            walk.user_turns.append(normalize_text(message.get("content") or ""))
-            continue
-        tool_calls = message.get("tool_calls") if role == "assistant" else None
-        if not tool_calls:
-            if role == "assistant":
+            user_turns.append(normalize_text(message.get("content") or ""))
+        elif role == "assistant":
+            tool_calls = message.get("tool_calls")
+            if not tool_calls:
                 walk.assistant_texts.append(message.get("content") or "")
-            continue
-        if walk.request_turns < 0:
-            walk.request_turns = len(walk.user_turns)
-        walk.has_parallel = walk.has_parallel or len(tool_calls) > 1
-        for call in tool_calls:
-            function = call.get("function") or {}
-            arguments = function.get("arguments")
-            if isinstance(arguments, str):
-                try:
-                    arguments = orjson.loads(arguments)
-                except orjson.JSONDecodeError:
-                    pass  # kept as its text
-            if isinstance(arguments, dict):
-                keys = ",".join(sorted(arguments))
-                _value_texts(arguments, walk.value_texts)
-            else:
-                keys = f"<{type(arguments).__name__}>"
-            walk.call_parts.append(f"{function.get('name')}({keys})")
-            walk.calls.append([function.get("name"), arguments])
+                continue
+            if walk.request_turns < 0:
+                walk.request_turns = len(user_turns)
+            if len(tool_calls) > 1:
+                walk.has_parallel = True
+            for call in tool_calls:
+                _read_call(call, walk)
     if walk.request_turns < 0:
-        walk.request_turns = len(walk.user_turns)
+        walk.request_turns = len(user_turns)
     return walk
+
+
+def _mask(turn: str, values: set[str]) -> str:
+    """The turn with each run of words found in `values` replaced by one mask ("new york" -> one)."""
+    words = turn.split()
+    if values.isdisjoint(words):
+        return turn
+    out: list[str] = []
+    for word in words:
+        if word not in values:
+            out.append(word)
+        elif not out or out[-1] is not VALUE_MASK:
+            out.append(VALUE_MASK)
+    return " ".join(out)
 
 
 def _keys(row: dict[str, Any], walk: _Walk) -> RowKeys:
@@ -125,7 +141,7 @@ def _keys(row: dict[str, Any], walk: _Walk) -> RowKeys:
     near = run_hash_parts("near", call_signature, *request)
     if walk.value_texts:
         values = set(normalize_text(" ".join(walk.value_texts)).split())
-        request = [" ".join(VALUE_MASK if word in values else word for word in turn.split()) for turn in request]
+        request = [_mask(turn, values) for turn in request]
     return RowKeys(exact, near, hash_parts("structure", call_signature, *request), calls)
 
 

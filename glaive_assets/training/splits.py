@@ -3,12 +3,14 @@
 - Group-aware: rows with the same structure key (signatures.py) form a group, and a group goes to
   one split whole. Near-copies that survive dedup (the same request template and calls) therefore
   never straddle two splits.
-- Stratified: a group's stratum is the complexity_tier x turn_bucket of its earliest row. Within
-  each stratum the groups are visited in a seeded order (a hash of the seed and the group's key, so
-  a group's place does not depend on the other rows) and each goes to the split that is furthest
-  below its share of the stratum so far: the split s maximizing fraction_s * (assigned + size) -
-  count_s, ties to the first split. Every stratum is thus cut 90/5/5 to within one group, and each
-  stratum's share of each split stays within about one row (or one group) of its share overall.
+- Stratified by complexity_tier x turn_bucket, each row counted in its own stratum (a group's rows
+  may fall in several: the same request and calls, with more or fewer follow-up turns). Each
+  stratum has a target per split (fraction x its rows). The groups are visited in a seeded order (a
+  hash of the seed and the group's key) and each goes to the split with the largest share of its
+  targets still open among the splits where it fits (count + rows <= target + 1/2 in each of its
+  strata), so the splits fill evenly along the random order and the last groups fill what is left;
+  a group that fits nowhere goes to the split with the most rows still open (train, in practice).
+  Every stratum is thus cut 90/5/5 to within about one row when it holds enough small groups.
 """
 
 from __future__ import annotations
@@ -35,22 +37,26 @@ def group_order_keys(structure_keys: np.ndarray, seed: int) -> np.ndarray:
     return _splitmix64(structure_keys ^ np.uint64(hash_parts("split seed", str(seed))))
 
 
-def _assign_stratum(sizes: list[int], fractions: Sequence[float]) -> list[int]:
-    """Largest-deficit assignment of groups (in the given order) to splits."""
-    counts = [0] * len(fractions)
-    assigned = 0
-    out = []
-    for size in sizes:
-        after = assigned + size
-        best, best_deficit = 0, None
-        for split, fraction in enumerate(fractions):
-            deficit = fraction * after - counts[split]
-            if best_deficit is None or deficit > best_deficit:
-                best, best_deficit = split, deficit
-        counts[best] += size
-        assigned = after
-        out.append(best)
-    return out
+def _choose(members: list[tuple[int, int]], targets: list[list[float]], counts: list[list[float]]) -> int:
+    """The split for a group whose rows fall `count` to a stratum: the one with the largest share of
+    its targets still open among the splits where the group fits (count + rows <= target + 1/2 in
+    each of its strata); when it fits nowhere, the split with the most rows still open."""
+    best, best_open = -1, 0.0
+    for split in range(len(targets[0])):
+        open_share = 0.0
+        for stratum, rows in members:
+            target = targets[stratum][split]
+            open_rows = target - counts[stratum][split]
+            if target <= 0 or open_rows < rows - 0.5:
+                break
+            open_share += open_rows / target
+        else:
+            if open_share > best_open:
+                best, best_open = split, open_share
+    if best < 0:
+        best = max(range(len(targets[0])),
+                   key=lambda split: sum(targets[stratum][split] - counts[stratum][split] for stratum, _ in members))
+    return best
 
 
 def assign_splits(structure_keys: np.ndarray, strata: np.ndarray, source_index: np.ndarray,
@@ -60,16 +66,34 @@ def assign_splits(structure_keys: np.ndarray, strata: np.ndarray, source_index: 
     split = np.full(rows, NOT_IN_A_SPLIT, dtype=np.int8)
     if rows == 0:
         return split
-    earliest_first = np.argsort(source_index, kind="stable")
-    group_keys, first_position, group_of_row = np.unique(
-        structure_keys[earliest_first], return_index=True, return_inverse=True)
-    group_sizes = np.bincount(group_of_row, minlength=len(group_keys))
-    group_strata = strata[earliest_first][first_position]
-    order_keys = group_order_keys(group_keys, seed)
+    group_keys, group_of_row = np.unique(structure_keys, return_inverse=True)
+    group_of_row = group_of_row.reshape(-1)
+    stratum_values, stratum_of_row = np.unique(strata, return_inverse=True)
+    stratum_of_row = stratum_of_row.reshape(-1)
+    stratum_rows = np.bincount(stratum_of_row, minlength=len(stratum_values))
+    targets = [[fraction * float(count) for fraction in fractions] for count in stratum_rows]
+    counts = [[0.0] * len(fractions) for _ in stratum_rows]
+
+    # (group, stratum) pairs with their row counts, groups in the seeded order.
+    pair_codes, pair_rows = np.unique(group_of_row.astype(np.int64) * len(stratum_values) + stratum_of_row,
+                                      return_counts=True)
+    pair_group, pair_stratum = np.divmod(pair_codes, len(stratum_values))
+    rank = np.empty(len(group_keys), dtype=np.int64)
+    rank[np.argsort(group_order_keys(group_keys, seed), kind="stable")] = np.arange(len(group_keys))
+    visit = np.argsort(rank[pair_group], kind="stable")
+    groups, members_stratum, members_rows = (pair_group[visit].tolist(), pair_stratum[visit].tolist(),
+                                             pair_rows[visit].tolist())
     group_split = np.empty(len(group_keys), dtype=np.int8)
-    for stratum in np.unique(group_strata):
-        groups = np.flatnonzero(group_strata == stratum)
-        groups = groups[np.argsort(order_keys[groups], kind="stable")]
-        group_split[groups] = _assign_stratum(group_sizes[groups].tolist(), fractions)
-    split[earliest_first] = group_split[group_of_row]
+    start = 0
+    while start < len(groups):
+        end = start + 1
+        while end < len(groups) and groups[end] == groups[start]:
+            end += 1
+        members = list(zip(members_stratum[start:end], members_rows[start:end]))
+        chosen = _choose(members, targets, counts)
+        for stratum, count in members:
+            counts[stratum][chosen] += count
+        group_split[groups[start]] = chosen
+        start = end
+    split[:] = group_split[group_of_row]
     return split

@@ -49,6 +49,8 @@ assert tuple(LEDGER_COLUMNS) == tuple(LedgerRow.__annotations__), "LEDGER_COLUMN
 
 
 def ledger_row(plan: TrainingPlan, position: int) -> LedgerRow:
+    if plan.reason[position] == NOT_DROPPED:
+        raise ValueError(f"row {position} is not dropped")
     kept = int(plan.duplicate_of[position])
     found = plan.contamination.get(position)
     return {
