@@ -48,6 +48,10 @@ class EvalIndex:
     # n-gram text / whole question -> every (file, item id) holding it, first seen first
     ngrams: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     questions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # first word of an n-gram -> its possible last words: most positions of a training turn fail this
+    # test and are never joined into a string (measured with 1,000 eval items: the whole check costs
+    # ~4 us a row, about what joining every 13-gram alone cost before)
+    ends: dict[str, set[str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.files)
@@ -109,8 +113,10 @@ def build_eval_index(paths: Iterable[str | Path], ngram_words: int = 13) -> Eval
             if whole:
                 index.questions.setdefault(whole, []).append(source)
             for text in normalized:
-                for gram in ngrams(text.split(), ngram_words):
+                words = text.split()
+                for start, gram in enumerate(ngrams(words, ngram_words)):
                     index.ngrams.setdefault(gram, []).append(source)
+                    index.ends.setdefault(words[start], set()).add(words[start + ngram_words - 1])
         index.items_per_file[path] = count
     return index
 
@@ -124,12 +130,14 @@ def find_contamination(index: EvalIndex, user_turns: Sequence[str]) -> Contamina
     for text in (*user_turns, " ".join(turn for turn in user_turns if turn)):
         if text in questions:
             matches.append((MATCH_EXACT_QUESTION, questions[text]))
-    grams = index.ngrams
-    size = index.ngram_words
+    grams, ends = index.ngrams, index.ends
+    last = index.ngram_words - 1
     for turn in user_turns:
         words = turn.split()
-        if len(words) >= size:
-            for gram in ngrams(words, size):
+        for start in range(len(words) - last):
+            possible_ends = ends.get(words[start])
+            if possible_ends is not None and words[start + last] in possible_ends:
+                gram = " ".join(words[start:start + last + 1])
                 if gram in grams:
                     matches.append((MATCH_NGRAM, grams[gram]))
     if not matches:

@@ -1,7 +1,8 @@
 """The training plan: one streaming pass over the ChatML rows, then dedup, splits and weights on arrays.
 
 The pass keeps, per row, only fixed-size fields (about 200 bytes: five 8-byte keys, a 128-byte MinHash
-signature, the id, eight slice codes) and never a conversation. Everything after the pass is numpy
+signature, the 32-byte id, eight slice codes) and never a conversation; the signatures and two keys
+are released once dedup is done. Everything after the pass is numpy
 over those arrays. The plan says where every row goes; write.write_training_set then streams the
 same file again to write the splits and the ledger.
 """
@@ -40,6 +41,7 @@ class TrainingPlan:
     split: np.ndarray  # int8: an index into config.SPLITS, or NOT_IN_A_SPLIT (dropped)
     sample_weight: np.ndarray  # float64: the train rows' weights; 1.0 for validation and test
     codes: np.ndarray  # (rows, len(SLICES)) uint8 slice codes
+    keys: RowKeyTable  # each row's exact, near and structure keys (for the leakage check)
     contamination: dict[int, Contamination]  # position -> the eval item it matched
     eval_items: dict[str, int]  # eval file -> items read
     weighting: Weighting
@@ -61,6 +63,16 @@ _COLUMN_TYPES = {
     "source_index": np.int64, "exact": np.uint64, "near": np.uint64, "calls": np.uint64,
     "structure": np.uint64, "codes": np.uint8, "has_words": np.bool_, "ids": np.bytes_,
 }
+
+
+@dataclass(frozen=True)
+class RowKeyTable:
+    """The dedup keys signatures.row_keys computed from each row's content, by row id."""
+
+    ids: np.ndarray  # bytes
+    exact: np.ndarray  # uint64
+    near: np.ndarray  # uint64, 0 = no request
+    structure: np.ndarray  # uint64
 
 
 class _Columns:
@@ -151,8 +163,8 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
     columns, contamination = _scan(chatml_rows, eval_index, config)
     source_index = columns.column("source_index")
     signatures = columns.column("signatures")
-    keys = DedupKeys(source_index, columns.column("exact"), columns.column("near"), columns.column("calls"),
-                     signatures, columns.column("has_words"))
+    ids, exact, near = columns.column("ids"), columns.column("exact"), columns.column("near")
+    keys = DedupKeys(source_index, exact, near, columns.column("calls"), signatures, columns.column("has_words"))
     dedup = find_duplicates(keys, config.minhash, config.max_bucket_pairs)
     del keys, signatures
 
@@ -164,22 +176,23 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
     duplicate_of = np.where(reason == NOT_DROPPED, NO_ROW, dedup.duplicate_of)
 
     codes = columns.column("codes")
+    structure = columns.column("structure")
     plan = TrainingPlan(
         config=config,
-        ids=columns.column("ids"),
+        ids=ids,
         source_index=source_index,
         reason=reason,
         duplicate_of=duplicate_of,
         split=np.full(len(source_index), NOT_IN_A_SPLIT, dtype=np.int8),
         sample_weight=np.ones(len(source_index)),
         codes=codes,
+        keys=RowKeyTable(ids, exact, near, structure),
         contamination=contamination,
         eval_items=dict(eval_index.items_per_file),
         weighting=weigh_train_rows(np.empty((0, codes.shape[1]), dtype=np.uint8), config.weight_threshold),
         lsh_candidate_pairs=dedup.candidate_pairs,
     )
     retained = np.flatnonzero(reason == NOT_DROPPED)
-    structure = columns.column("structure")
     plan.split[retained] = assign_splits(structure[retained], plan.strata()[retained], source_index[retained],
                                          config.split_fractions, config.seed)
     train = plan.split_rows("train")

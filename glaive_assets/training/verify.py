@@ -1,7 +1,9 @@
 """Checks on the training set: accounting, leakage between the splits, and stratification.
 
-no_split_leakage reads the split rows as written and recomputes their keys itself; it shares only the
-key definitions (signatures.row_keys) with the code that made the splits, none of the assignment.
+no_split_leakage reads the split files as written and looks each row up by its id in the table of keys
+that signatures.row_keys computed from the rows' content in the plan's pass; it shares none of the
+assignment code (splits.py) and none of the writer's, so a row in the wrong file, a group cut in two
+or a near copy that dedup missed all show up as matches.
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+import orjson
 
 from glaive_assets.core.records import COMPLEXITY_TIERS, TURN_BUCKETS
 from glaive_assets.training.config import SPLITS
-from glaive_assets.training.plan import NOT_DROPPED, TrainingPlan
-from glaive_assets.training.signatures import row_keys
+from glaive_assets.training.plan import NOT_DROPPED, RowKeyTable, TrainingPlan
 
 LEAK_KINDS = ("exact", "near", "structure")
 _EXAMPLES = 5
-_CHUNK_ROWS = 8192
 
 
 @dataclass(frozen=True)
@@ -56,53 +57,59 @@ def check_accounting(chatml_rows: int, written_rows: Mapping[str, int], plan: Tr
 class Leakage:
     ok: bool
     rows: dict[str, int]  # rows read per split
+    unknown_rows: int  # rows whose id the key table does not hold (a file the plan did not make)
     # "train/test" -> kind -> rows of the second split whose key is also in the first
     matches: dict[str, dict[str, int]] = field(default_factory=dict)
     examples: list[dict[str, Any]] = field(default_factory=list)  # a few leaking ids
 
 
-def _split_keys(rows: Iterable[dict[str, Any]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The ids and keys of one split's rows, gathered in numpy chunks (a few bytes a row)."""
-    chunks: dict[str, list[np.ndarray]] = {kind: [] for kind in ("id", *LEAK_KINDS)}
-    batch: dict[str, list[Any]] = {kind: [] for kind in chunks}
-
-    def flush() -> None:
-        for kind, values in batch.items():
-            chunks[kind].append(np.array(values, dtype=np.bytes_ if kind == "id" else np.uint64))
-            values.clear()
-
-    for row in rows:
-        keys = row_keys(row)
-        batch["id"].append(str(row.get("id")).encode())
-        batch["exact"].append(keys.exact)
-        batch["near"].append(keys.near)
-        batch["structure"].append(keys.structure)
-        if len(batch["id"]) >= _CHUNK_ROWS:
-            flush()
-    flush()
-    joined = {kind: np.concatenate(parts) for kind, parts in chunks.items()}
-    return joined.pop("id"), joined
+def line_id(line: bytes) -> bytes:
+    """The "id" of a JSON-lines row, read from the line's start when dumps_line wrote it there."""
+    if line.startswith(b'{"id":"'):
+        end = line.find(b'"', 7)
+        if end > 0 and b"\\" not in line[7:end]:
+            return line[7:end]
+    return str(orjson.loads(line).get("id")).encode()
 
 
-def no_split_leakage(splits: Mapping[str, Iterable[dict[str, Any]]]) -> Leakage:
-    """Zero exact, near or structure-key matches between any two splits (rows as written).
+def _lookup(ids: np.ndarray, table: RowKeyTable, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each id's row in the table (sorted by `order`), and whether it was found."""
+    sorted_ids = table.ids[order]
+    at = np.minimum(np.searchsorted(sorted_ids, ids), max(len(sorted_ids) - 1, 0))
+    found = (sorted_ids[at] == ids) if len(sorted_ids) else np.zeros(len(ids), dtype=bool)
+    return order[at], found
 
-    A near key of 0 means "no request" and never matches.
+
+def no_split_leakage(split_lines: Mapping[str, Iterable[bytes]], keys: RowKeyTable) -> Leakage:
+    """Zero exact, near or structure-key matches between any two splits, read from the written files.
+
+    Each written row is found by its id in the key table (the keys signatures.row_keys computed from
+    its content); a near key of 0 means "no request" and never matches. A row the table does not know
+    fails the check.
     """
-    keys = {name: _split_keys(rows) for name, rows in splits.items()}
+    order = np.argsort(keys.ids, kind="stable")
+    found_keys: dict[str, dict[str, np.ndarray]] = {}
+    id_arrays: dict[str, np.ndarray] = {}
+    unknown = 0
+    for name, lines in split_lines.items():
+        ids = np.array([line_id(line) for line in lines], dtype=np.bytes_)
+        rows, found = _lookup(ids, keys, order)
+        unknown += int(np.sum(~found))
+        id_arrays[name] = ids[found]
+        found_keys[name] = {kind: getattr(keys, kind)[rows[found]] for kind in LEAK_KINDS}
     matches: dict[str, dict[str, int]] = {}
     examples: list[dict[str, Any]] = []
-    for first, second in combinations(keys, 2):
+    for first, second in combinations(found_keys, 2):
         counts = {}
         for kind in LEAK_KINDS:
-            earlier, later = keys[first][1][kind], keys[second][1][kind]
+            earlier, later = found_keys[first][kind], found_keys[second][kind]
             hit = np.isin(later, earlier[earlier != 0]) & (later != 0)
             counts[kind] = int(hit.sum())
             for position in np.flatnonzero(hit)[:_EXAMPLES - len(examples)]:
-                examples.append({"splits": [first, second], "kind": kind, "id": keys[second][0][position].decode()})
+                examples.append({"splits": [first, second], "kind": kind, "id": id_arrays[second][position].decode()})
         matches[f"{first}/{second}"] = counts
-    ok = all(count == 0 for counts in matches.values() for count in counts.values())
-    return Leakage(ok, {name: len(found[0]) for name, found in keys.items()}, matches, examples)
+    ok = unknown == 0 and all(count == 0 for counts in matches.values() for count in counts.values())
+    return Leakage(ok, {name: len(ids) for name, ids in id_arrays.items()}, unknown, matches, examples)
 
 
 def stratum_name(code: int) -> str:

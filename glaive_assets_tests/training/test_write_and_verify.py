@@ -13,7 +13,10 @@ from glaive_assets.core.jsonio import read_jsonl
 from glaive_assets.training.config import DROP_REASONS, SPLITS, TRAINING_PATHS, TrainingConfig
 from glaive_assets.training.plan import plan_training_set
 from glaive_assets.training.report import training_report
-from glaive_assets.training.verify import check_accounting, no_split_leakage
+from glaive_assets.training.plan import RowKeyTable
+from glaive_assets.training.signatures import row_keys
+from glaive_assets.training.stage import check_split_leakage
+from glaive_assets.training.verify import check_accounting, line_id, no_split_leakage
 from glaive_assets.training.write import LEDGER_COLUMNS, ledger_row, split_line, write_training_report, write_training_set
 from glaive_assets_tests.training.rows import sample_chatml_rows, weather_row, write_rows
 from glaive_assets_tests.training.test_dedup import planted_rows
@@ -110,12 +113,24 @@ def test_accounting_adds_up_and_catches_a_lost_row(tmp_path, sample_rows):
 
 
 def test_no_leakage_in_the_written_splits(tmp_path, sample_rows):
-    written(tmp_path, sample_rows)
-    result = no_split_leakage({name: read_jsonl(tmp_path / TRAINING_PATHS[name]) for name in SPLITS})
+    _, plan, _ = written(tmp_path, sample_rows)
+    result = check_split_leakage(tmp_path, plan)
     assert result.ok
-    assert sum(result.rows.values()) > 1000
+    assert result.unknown_rows == 0
+    assert sum(result.rows.values()) == int(np.sum(plan.split >= 0)) > 1000
     assert result.matches == {pair: {"exact": 0, "near": 0, "structure": 0}
                               for pair in ("train/validation", "train/test", "validation/test")}
+
+
+def key_table(rows: list[dict]) -> RowKeyTable:
+    keys = [row_keys(row) for row in rows]
+    return RowKeyTable(np.array([row["id"].encode() for row in rows], dtype=np.bytes_),
+                       *(np.array([getattr(key, kind) for key in keys], dtype=np.uint64)
+                         for kind in ("exact", "near", "structure")))
+
+
+def lines(*rows: dict) -> list[bytes]:
+    return [orjson.dumps(row) + b"\n" for row in rows]
 
 
 def test_leakage_is_found_when_planted():
@@ -123,8 +138,9 @@ def test_leakage_is_found_when_planted():
     lima = weather_row(1, "What is the weather in Lima?", "Lima")          # same template as paris
     variant = weather_row(2, "what is the WEATHER in paris", "Paris", 5)   # near copy of paris
     other = weather_row(3, "Tell me a joke about penguins", "Oslo")
-    result = no_split_leakage({"train": iter([paris, other]), "validation": iter([copy.deepcopy(paris)]),
-                               "test": iter([lima, variant])})
+    table = key_table([paris, lima, variant, other])
+    result = no_split_leakage({"train": lines(paris, other), "validation": lines(paris), "test": lines(lima, variant)},
+                              table)
     assert not result.ok
     assert result.matches == {
         "train/validation": {"exact": 1, "near": 1, "structure": 1},
@@ -132,13 +148,28 @@ def test_leakage_is_found_when_planted():
         "validation/test": {"exact": 0, "near": 1, "structure": 2},
     }
     assert result.examples[0] == {"splits": ["train", "validation"], "kind": "exact", "id": paris["id"]}
+    clean = no_split_leakage({"train": lines(paris), "validation": lines(other), "test": []}, table)
+    assert clean.ok and clean.rows == {"train": 1, "validation": 1, "test": 0}
+
+
+def test_a_row_the_plan_does_not_know_fails_the_check():
+    paris = weather_row(0, "What is the weather in Paris?", "Paris")
+    stranger = weather_row(1, "Weather in Oslo?", "Oslo")
+    result = no_split_leakage({"train": lines(paris), "validation": lines(stranger), "test": []}, key_table([paris]))
+    assert (result.ok, result.unknown_rows) == (False, 1)
+
+
+def test_line_id_reads_the_id_at_the_start_or_parses_the_line():
+    assert line_id(b'{"id":"abc","messages":[]}\n') == b"abc"
+    assert line_id(b'{"messages":[],"id":"late"}\n') == b"late"
+    assert line_id(b'{"id":"a\\"b","x":1}\n') == b'a"b'
 
 
 def test_report_is_strict_json_with_every_figure(tmp_path, sample_rows):
     config = TrainingConfig(seed=7)
     chatml, plan, artifacts = written(tmp_path, sample_rows, config)
     accounting = check_accounting(len(sample_rows), {name: a.rows for name, a in artifacts.items()}, plan)
-    leakage = no_split_leakage({name: read_jsonl(tmp_path / TRAINING_PATHS[name]) for name in SPLITS})
+    leakage = check_split_leakage(tmp_path, plan)
     report = training_report(plan, accounting, leakage)
     artifact = write_training_report(tmp_path, report)
     assert artifact.path == tmp_path / "training" / "training_report.json"
