@@ -59,12 +59,6 @@ class TrainingPlan:
         return self.codes[:, COMPLEXITY_SLICE].astype(np.int16) * 8 + self.codes[:, TURN_SLICE]
 
 
-_COLUMN_TYPES = {
-    "source_index": np.int64, "exact": np.uint64, "near": np.uint64, "calls": np.uint64,
-    "structure": np.uint64, "codes": np.uint8, "has_words": np.bool_, "ids": np.bytes_,
-}
-
-
 @dataclass(frozen=True)
 class RowKeyTable:
     """The dedup keys signatures.row_keys computed from each row's content, by row id."""
@@ -75,27 +69,32 @@ class RowKeyTable:
     structure: np.ndarray  # uint64
 
 
+# The per-row fields the pass keeps, in the order of a batch tuple.
+_COLUMN_TYPES = {
+    "source_index": np.int64, "exact": np.uint64, "near": np.uint64, "calls": np.uint64,
+    "structure": np.uint64, "ids": np.bytes_, "codes": np.uint8, "word_counts": np.int64,
+}
+
+
 class _Columns:
-    """Per-row columns: Python lists for the current batch, numpy chunks for the rows before it."""
+    """Per-row fields: a list of tuples for the current batch, numpy chunks for the rows before it."""
 
     def __init__(self, num_perm: int) -> None:
-        self.batch: dict[str, list[Any]] = {name: [] for name in _COLUMN_TYPES}
+        self.batch: list[tuple] = []
+        self.batch_words: list[int] = []  # the batch's user-word hashes, end to end
         self.chunks: dict[str, list[np.ndarray]] = {name: [] for name in _COLUMN_TYPES}
         self.signatures: list[np.ndarray] = []
-        self.batch_words: list[int] = []
-        self.batch_lengths: list[int] = []
         self.hasher = MinHasher(num_perm)
 
     def flush(self) -> None:
-        if not self.batch_lengths:
+        if not self.batch:
             return
+        for (name, dtype), values in zip(_COLUMN_TYPES.items(), zip(*self.batch)):
+            self.chunks[name].append(np.array(values, dtype=dtype))
         self.signatures.append(self.hasher.signatures(np.array(self.batch_words, dtype=np.uint64),
-                                                      np.array(self.batch_lengths, dtype=np.int64)))
-        for name, values in self.batch.items():
-            self.chunks[name].append(np.array(values, dtype=_COLUMN_TYPES[name]))
-            values.clear()
+                                                      self.chunks["word_counts"][-1]))
+        self.batch.clear()
         self.batch_words.clear()
-        self.batch_lengths.clear()
 
     def column(self, name: str) -> np.ndarray:
         """The whole column; its chunks are released."""
@@ -122,30 +121,21 @@ def _join(parts: list[np.ndarray], row_shape: tuple[int, ...], dtype: Any) -> np
 def _scan(rows: Iterable[dict[str, Any]], index: EvalIndex, config: TrainingConfig
           ) -> tuple[_Columns, dict[int, Contamination]]:
     columns = _Columns(config.minhash.num_perm)
-    batch = columns.batch
-    source_indexes, exacts, nears, calls, structures = (
-        batch["source_index"], batch["exact"], batch["near"], batch["calls"], batch["structure"])
-    words = WordHasher()
+    add, add_words = columns.batch.append, columns.batch_words.extend
+    word_hashes = WordHasher().hashes
     contamination: dict[int, Contamination] = {}
     for position, row in enumerate(rows):
         signature = row_signature(row)
         keys = signature.keys
-        source_indexes.append(row["metadata"]["source_index"])
-        exacts.append(keys.exact)
-        nears.append(keys.near)
-        calls.append(keys.calls)
-        structures.append(keys.structure)
-        batch["ids"].append(str(row["id"]).encode())
-        batch["codes"].append(slice_codes(signature.slices))
         user_words = " ".join(signature.user_turns).split()
-        batch["has_words"].append(bool(user_words))
-        columns.batch_words.extend(words.hashes(user_words))
-        columns.batch_lengths.append(len(user_words))
+        add_words(word_hashes(user_words))
+        add((row["metadata"]["source_index"], keys.exact, keys.near, keys.calls, keys.structure,
+             str(row["id"]).encode(), slice_codes(signature.slices), len(user_words)))
         if index:
             found = find_contamination(index, signature.user_turns)
             if found is not None:
                 contamination[position] = found
-        if len(columns.batch_lengths) >= _BATCH_ROWS:
+        if len(columns.batch) >= _BATCH_ROWS:
             columns.flush()
     columns.flush()
     return columns, contamination
@@ -164,7 +154,7 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
     source_index = columns.column("source_index")
     signatures = columns.column("signatures")
     ids, exact, near = columns.column("ids"), columns.column("exact"), columns.column("near")
-    keys = DedupKeys(source_index, exact, near, columns.column("calls"), signatures, columns.column("has_words"))
+    keys = DedupKeys(source_index, exact, near, columns.column("calls"), signatures, columns.column("word_counts") > 0)
     dedup = find_duplicates(keys, config.minhash, config.max_bucket_pairs)
     del keys, signatures
 
