@@ -19,14 +19,15 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+")
+_ASCII_NON_WORD_TO_SPACE = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
 _UINT64 = 0xFFFF_FFFF_FFFF_FFFF
 _KEY_SEPARATOR = "\x1f"  # unit separator: cannot occur in normalized text
 
 
 def normalize_text(text: str) -> str:
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return _NON_WORD.sub(" ", text.casefold()).strip()
+    if text.isascii():  # the same result, about twice as fast as the regex (test_text checks they agree)
+        return " ".join(text.lower().translate(_ASCII_NON_WORD_TO_SPACE).split())
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 def hash64(data: bytes) -> int:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from glaive_assets.core.transform import process_row
 from glaive_assets.qa.domains import function_domain
@@ -114,3 +118,8 @@ def test_slices_from_chatml_equal_the_core_features_on_sample_rows():
         assert row_signature(to_chatml(processed)).slices == expected, source_index
         compared += 1
     assert compared > 1400
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_the_ascii_fast_path_normalizes_as_the_regex_does(text):
+    assert normalize_text(text) == re.sub(r"[\W_]+", " ", text.casefold()).strip()
