@@ -87,7 +87,7 @@ def run_stage(chatml_path: Path, eval_path: Path | None, data_dir: Path) -> dict
     """The stage, timed step by step (this runs in the child process)."""
     from glaive_assets.training.config import TrainingConfig
     from glaive_assets.training.report import training_report
-    from glaive_assets.training.stage import build_training_set, check_split_leakage
+    from glaive_assets.training.stage import build_training_set, check_decontaminated, check_split_leakage
     from glaive_assets.training.write import write_training_report
 
     config = TrainingConfig(eval_sets=(str(eval_path),) if eval_path else ())
@@ -104,7 +104,9 @@ def run_stage(chatml_path: Path, eval_path: Path | None, data_dir: Path) -> dict
     lap("build_training_set")
     leakage = check_split_leakage(data_dir, training.plan)
     lap("check_split_leakage")
-    report = training_report(training.plan, training.accounting, leakage)
+    clean = check_decontaminated(data_dir, config)
+    lap("check_decontaminated")
+    report = training_report(training.plan, training.accounting, leakage, clean)
     write_training_report(data_dir, report)
     lap("report")
     figures.update({
@@ -117,6 +119,7 @@ def run_stage(chatml_path: Path, eval_path: Path | None, data_dir: Path) -> dict
         "contaminated_rows": report["contamination"]["rows"],
         "accounting_ok": training.accounting.ok,
         "leakage_ok": leakage.ok,
+        "decontaminated_ok": clean.ok if clean else None,
         "max_stratum_deviation": report["stratification"]["max_deviation"],
     })
     return figures

@@ -10,7 +10,7 @@ import numpy as np
 
 from glaive_assets.training.config import DROP_REASONS, SPLITS
 from glaive_assets.training.plan import TrainingPlan
-from glaive_assets.training.verify import Accounting, Leakage, stratification
+from glaive_assets.training.verify import Accounting, Decontamination, Leakage, stratification
 
 
 def _contamination(plan: TrainingPlan) -> dict[str, Any]:
@@ -44,8 +44,8 @@ def _weights(plan: TrainingPlan) -> dict[str, Any]:
     }
 
 
-def training_report(plan: TrainingPlan, accounting: Accounting | None = None,
-                    leakage: Leakage | None = None) -> dict[str, Any]:
+def training_report(plan: TrainingPlan, accounting: Accounting | None = None, leakage: Leakage | None = None,
+                    decontamination: Decontamination | None = None) -> dict[str, Any]:
     """Rows per split, drops per reason, contamination per eval file, the stratum x split table, the bias
     slices' shares on the train split before and after weighting, the checks given, and the config."""
     reasons = {reason: int(np.sum(plan.reason == code)) for code, reason in enumerate(DROP_REASONS)}
@@ -64,4 +64,6 @@ def training_report(plan: TrainingPlan, accounting: Accounting | None = None,
         report["accounting"] = asdict(accounting)
     if leakage is not None:
         report["leakage"] = asdict(leakage)
+    if decontamination is not None:
+        report["decontaminated"] = asdict(decontamination)
     return report

@@ -1,8 +1,9 @@
 """The training stage over artifact files, as the assets (and the benchmark) call it. No Dagster.
 
     training = build_training_set(data_dir, chatml_path, config)   # plan, splits + ledger written
-    leakage = check_split_leakage(data_dir, training.plan)         # the blocking check, from the files
-    report = training_report(training.plan, training.accounting, leakage)
+    leakage = check_split_leakage(data_dir, training.plan)         # blocking check, from the files
+    clean = check_decontaminated(data_dir, config)                 # blocking check when eval sets are given
+    report = training_report(training.plan, training.accounting, leakage, clean)
     write_training_report(data_dir, report)
 """
 
@@ -15,7 +16,15 @@ from glaive_assets.artifacts import Artifact
 from glaive_assets.core.jsonio import read_jsonl
 from glaive_assets.training.config import SPLITS, TRAINING_PATHS, TrainingConfig
 from glaive_assets.training.plan import TrainingPlan, plan_training_set
-from glaive_assets.training.verify import Accounting, Leakage, check_accounting, no_split_leakage
+from glaive_assets.training.decontaminate import build_eval_index
+from glaive_assets.training.verify import (
+    Accounting,
+    Decontamination,
+    Leakage,
+    check_accounting,
+    decontaminated,
+    no_split_leakage,
+)
 from glaive_assets.training.write import write_training_set
 
 
@@ -38,6 +47,14 @@ def build_training_set(data_dir: Path, chatml_path: Path, config: TrainingConfig
         artifacts = write_training_set(data_dir, lines, plan)
     accounting = check_accounting(plan.rows if chatml_rows is None else chatml_rows, {name: artifact.rows for name, artifact in artifacts.items()}, plan)
     return TrainingSet(plan, artifacts, accounting)
+
+
+def check_decontaminated(data_dir: Path, config: TrainingConfig) -> Decontamination | None:
+    """decontaminated() over the split files as written; None when no eval set is configured."""
+    if not config.eval_sets:
+        return None
+    index = build_eval_index(config.eval_sets, config.ngram_words)
+    return decontaminated({name: read_jsonl(data_dir / TRAINING_PATHS[name]) for name in SPLITS}, index)
 
 
 def check_split_leakage(data_dir: Path, plan: TrainingPlan) -> Leakage:

@@ -1,4 +1,4 @@
-"""Checks on the training set: accounting, leakage between the splits, and stratification.
+"""Checks on the training set: accounting, leakage between the splits, decontamination, stratification.
 
 no_split_leakage reads the split files as written and looks each row up by its id in the table of keys
 that signatures.row_keys computed from the rows' content in the plan's pass; it shares none of the
@@ -18,7 +18,9 @@ import orjson
 
 from glaive_assets.core.records import COMPLEXITY_TIERS, TURN_BUCKETS
 from glaive_assets.training.config import SPLITS
+from glaive_assets.training.decontaminate import EvalIndex, find_contamination
 from glaive_assets.training.plan import NOT_DROPPED, RowKeyTable, TrainingPlan
+from glaive_assets.training.text import normalize_text
 
 LEAK_KINDS = ("exact", "near", "structure")
 _EXAMPLES = 5
@@ -110,6 +112,33 @@ def no_split_leakage(split_lines: Mapping[str, Iterable[bytes]], keys: RowKeyTab
         matches[f"{first}/{second}"] = counts
     ok = unknown == 0 and all(count == 0 for counts in matches.values() for count in counts.values())
     return Leakage(ok, {name: len(ids) for name, ids in id_arrays.items()}, unknown, matches, examples)
+
+
+@dataclass(frozen=True)
+class Decontamination:
+    ok: bool
+    rows: dict[str, int]  # rows checked per split
+    contaminated: dict[str, int]  # split -> rows that match an eval item
+    examples: list[dict[str, Any]] = field(default_factory=list)  # a few: split, id, eval file and item
+
+
+def decontaminated(split_rows: Mapping[str, Iterable[dict[str, Any]]], index: EvalIndex) -> Decontamination:
+    """No row of any split matches an eval item (decontaminate.find_contamination on its user turns),
+    read from the rows as written, not from the plan."""
+    rows, contaminated, examples = {}, {}, []
+    for name, split in split_rows.items():
+        rows[name] = contaminated[name] = 0
+        for row in split:
+            rows[name] += 1
+            turns = tuple(normalize_text(message.get("content") or "") for message in row["messages"]
+                          if message.get("role") == "user")
+            found = find_contamination(index, turns)
+            if found is not None:
+                contaminated[name] += 1
+                if len(examples) < _EXAMPLES:
+                    examples.append({"split": name, "id": row.get("id"), "eval_file": found.eval_file,
+                                     "eval_id": found.eval_id, "match": found.match})
+    return Decontamination(not any(contaminated.values()), rows, contaminated, examples)
 
 
 def stratum_name(code: int) -> str:

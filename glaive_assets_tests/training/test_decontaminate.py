@@ -18,6 +18,8 @@ from glaive_assets.training.decontaminate import (
 )
 from glaive_assets.training.plan import plan_training_set
 from glaive_assets.training.report import training_report
+from glaive_assets.training.stage import build_training_set, check_decontaminated
+from glaive_assets.training.verify import decontaminated
 from glaive_assets.training.write import ledger_row
 from glaive_assets_tests.training.rows import assistant, conversation, user, weather_row, write_rows
 
@@ -130,3 +132,26 @@ def test_a_file_in_neither_layout_is_refused(tmp_path):
 def test_eval_set_list_parsing():
     assert parse_eval_sets(" a.jsonl, ,b.json ,") == ("a.jsonl", "b.json")
     assert parse_eval_sets("") == ()
+
+
+def test_the_decontaminated_check_reads_the_rows_as_written():
+    index = build_eval_index([BFCL])
+    planted = chat(0, "Spell check zephyrine")
+    clean = chat(1, "What is a haiku?")
+    result = decontaminated({"train": iter([clean]), "validation": iter([planted]), "test": iter([])}, index)
+    assert (result.ok, result.rows, result.contaminated) == (
+        False, {"train": 1, "validation": 1, "test": 0}, {"train": 0, "validation": 1, "test": 0})
+    assert result.examples == [{"split": "validation", "id": planted["id"], "eval_file": BFCL, "eval_id": "simple_2",
+                                "match": MATCH_EXACT_QUESTION}]
+    assert decontaminated({"train": iter([clean])}, index).ok
+
+
+def test_the_written_splits_of_a_plan_are_decontaminated(tmp_path):
+    rows = [chat(0, "Spell check zephyrine"), chat(1, "What is a haiku?"), chat(2, "Tell me about owls.")]
+    config = TrainingConfig(eval_sets=(BFCL,))
+    chatml = write_rows(tmp_path / "glaive_chatml.jsonl", rows)
+    training = build_training_set(tmp_path, chatml, config)
+    assert training.accounting.ok
+    result = check_decontaminated(tmp_path, config)
+    assert result.ok and sum(result.rows.values()) == 2
+    assert check_decontaminated(tmp_path, TrainingConfig()) is None
