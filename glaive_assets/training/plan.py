@@ -27,6 +27,7 @@ from glaive_assets.training.weights import Weighting, slice_codes, weigh_train_r
 _BATCH_ROWS = 2048  # rows per MinHash batch: bounds the (num_perm x shingles) temporary to ~16 MB
 COMPLEXITY_SLICE, TURN_SLICE = 0, 2  # positions of complexity_tier and turn_bucket in qa.stats.SLICES
 NOT_DROPPED = -1
+_STAGE_REASONS = np.array([DROP_REASONS.index(f"duplicate_{stage}") for stage in STAGES], dtype=np.int8)
 
 
 @dataclass
@@ -55,8 +56,12 @@ class TrainingPlan:
         return np.flatnonzero(self.split == SPLITS.index(split_name))
 
     def strata(self) -> np.ndarray:
-        """complexity_tier code x 8 + turn_bucket code (see verify.stratum_name)."""
-        return self.codes[:, COMPLEXITY_SLICE].astype(np.int16) * 8 + self.codes[:, TURN_SLICE]
+        return strata_of(self.codes)
+
+
+def strata_of(codes: np.ndarray) -> np.ndarray:
+    """Each row's stratum: complexity_tier code x 8 + turn_bucket code (see verify.stratum_name)."""
+    return codes[:, COMPLEXITY_SLICE].astype(np.int16) * 8 + codes[:, TURN_SLICE]
 
 
 @dataclass(frozen=True)
@@ -160,32 +165,34 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
 
     reason = np.full(len(source_index), NOT_DROPPED, dtype=np.int8)
     duplicate = dedup.stage != KEPT
-    reason[duplicate] = dedup.stage[duplicate] + DROP_REASONS.index(f"duplicate_{STAGES[0]}")
+    reason[duplicate] = _STAGE_REASONS[dedup.stage[duplicate]]
     if contamination:
         reason[np.fromiter(contamination, dtype=np.int64)] = DROP_REASONS.index(CONTAMINATED)
-    duplicate_of = np.where(reason == NOT_DROPPED, NO_ROW, dedup.duplicate_of)
+    is_duplicate = (reason != NOT_DROPPED) & (reason != DROP_REASONS.index(CONTAMINATED))
+    duplicate_of = np.where(is_duplicate, dedup.duplicate_of, NO_ROW)
 
-    codes = columns.column("codes")
-    structure = columns.column("structure")
+    codes, structure = columns.column("codes"), columns.column("structure")
+    split = np.full(len(source_index), NOT_IN_A_SPLIT, dtype=np.int8)
+    retained = np.flatnonzero(reason == NOT_DROPPED)
+    split[retained] = assign_splits(structure[retained], strata_of(codes[retained]), source_index[retained],
+                                    config.split_fractions, config.seed)
+    train = np.flatnonzero(split == SPLITS.index("train"))
+    weighting = weigh_train_rows(codes[train], config.weight_threshold)
+    sample_weight = np.ones(len(source_index))
+    sample_weight[train] = weighting.weights
     plan = TrainingPlan(
         config=config,
         ids=ids,
         source_index=source_index,
         reason=reason,
         duplicate_of=duplicate_of,
-        split=np.full(len(source_index), NOT_IN_A_SPLIT, dtype=np.int8),
-        sample_weight=np.ones(len(source_index)),
+        split=split,
+        sample_weight=sample_weight,
         codes=codes,
         keys=RowKeyTable(ids, exact, near, structure),
         contamination=contamination,
         eval_items=dict(eval_index.items_per_file),
-        weighting=weigh_train_rows(np.empty((0, codes.shape[1]), dtype=np.uint8), config.weight_threshold),
+        weighting=weighting,
         lsh_candidate_pairs=dedup.candidate_pairs,
     )
-    retained = np.flatnonzero(reason == NOT_DROPPED)
-    plan.split[retained] = assign_splits(structure[retained], plan.strata()[retained], source_index[retained],
-                                         config.split_fractions, config.seed)
-    train = plan.split_rows("train")
-    plan.weighting = weigh_train_rows(codes[train], config.weight_threshold)
-    plan.sample_weight[train] = plan.weighting.weights
     return plan

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from glaive_assets.training.config import TrainingConfig, parse_eval_sets
+from glaive_assets.training.config import DROP_REASONS, TrainingConfig, parse_eval_sets
 from glaive_assets.training.decontaminate import (
     MATCH_EXACT_QUESTION,
     MATCH_NGRAM,
@@ -155,3 +155,13 @@ def test_the_written_splits_of_a_plan_are_decontaminated(tmp_path):
     result = check_decontaminated(tmp_path, config)
     assert result.ok and sum(result.rows.values()) == 2
     assert check_decontaminated(tmp_path, TrainingConfig()) is None
+
+
+def test_a_contaminated_copy_names_no_kept_row():
+    request = "What is the weather in Paris?"
+    later_turn = [user("Spell check zephyrine"), assistant("Done.")]  # after the call: not in the request
+    rows = [weather_row(0, request, "Paris"), weather_row(1, request, "Paris", extra=later_turn)]
+    assert plan_training_set(iter(rows)).reason.tolist() == [-1, DROP_REASONS.index("duplicate_near")]
+    plan = plan_training_set(iter(rows), TrainingConfig(eval_sets=(BFCL,)))
+    entry = ledger_row(plan, 1)
+    assert (entry["reason"], entry["duplicate_of"], entry["eval_id"]) == ("contaminated", None, "simple_2")
