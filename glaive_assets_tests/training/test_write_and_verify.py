@@ -201,3 +201,15 @@ def test_report_is_strict_json_with_every_figure(tmp_path, sample_rows):
                 finite(item)
 
     finite(loaded)
+
+
+def test_an_empty_chatml_file_gives_empty_splits_and_a_report(tmp_path):
+    chatml, plan, artifacts = written(tmp_path, [])
+    assert {name: artifact.rows for name, artifact in artifacts.items()} == {
+        "train": 0, "validation": 0, "test": 0, "dropped": 0}
+    assert check_accounting(0, {name: 0 for name in artifacts}, plan).ok
+    report = training_report(plan, None, check_split_leakage(tmp_path, plan))
+    assert report["rows"] == {"train": 0, "validation": 0, "test": 0, "dropped": 0}
+    assert report["leakage"]["ok"] is True
+    assert report["stratification"]["within_tolerance"] is True
+    orjson.loads(orjson.dumps(report))
