@@ -149,7 +149,7 @@ def compare_datasketch(rows: int, seed: int) -> str:
         return "datasketch is not installed (pip install datasketch) : comparison skipped"
     import numpy as np
 
-    from glaive_assets.training.minhash import MinHasher, WordHasher, band_keys, candidate_pairs
+    from glaive_assets.training.minhash import MinHasher, WordHasher, candidate_pairs
     from glaive_assets.training.text import normalize_text
 
     texts = []
@@ -175,7 +175,7 @@ def compare_datasketch(rows: int, seed: int) -> str:
         flat = [value for words in batch for value in word_hasher.hashes(words)]
         signatures.append(hasher.signatures(np.array(flat, dtype=np.uint64), np.array([len(w) for w in batch])))
     joined = np.concatenate(signatures)
-    candidate_pairs(band_keys(joined, np.ones(len(joined), dtype=np.uint64), 8), 64)
+    candidate_pairs(joined, np.arange(len(joined)), np.ones(len(joined), dtype=np.uint64), 8, 64)
     ours_s = time.process_time() - started
     return (f"MinHash + LSH over {len(texts):,} user texts (64 permutations, word bigrams): datasketch "
             f"{datasketch_s / len(texts) * 1e6:.1f} us/row, training.minhash {ours_s / len(texts) * 1e6:.1f} us/row "

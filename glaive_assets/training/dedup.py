@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glaive_assets.training.minhash import MinHashParams, band_keys, candidate_pairs, similar_pairs
+from glaive_assets.training.minhash import MinHashParams, candidate_pairs, similar_pairs
 
 KEPT = -1  # reason code of a kept row; dropped rows hold an index into config.DROP_REASONS
 NO_ROW = -1
@@ -69,16 +69,14 @@ def _paraphrases(keys: DedupKeys, order: np.ndarray, active: np.ndarray, params:
     rows = order[active[order]]  # earliest first
     if len(rows) < 2:
         return duplicate_of, 0
-    signatures = keys.signatures[rows]
-    bands = band_keys(signatures, keys.calls[rows], params.bands)
-    pairs = candidate_pairs(bands, max_bucket)  # positions in `rows`, i < j
+    pairs = candidate_pairs(keys.signatures, rows, keys.calls, params.bands, max_bucket)  # positions in rows
     checked = len(pairs)
-    pairs = similar_pairs(signatures, pairs, params.threshold)
+    pairs = similar_pairs(keys.signatures, rows, pairs, params.threshold)
     pairs = pairs[keys.calls[rows[pairs[:, 0]]] == keys.calls[rows[pairs[:, 1]]]]
     pairs = pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]  # by later row, then earlier row
     kept = np.ones(len(rows), dtype=bool)
     local_duplicate_of = np.full(len(rows), NO_ROW, dtype=np.int64)
-    for earlier, later in pairs.tolist():
+    for earlier, later in zip(pairs[:, 0].tolist(), pairs[:, 1].tolist()):
         if kept[later] and kept[earlier]:
             kept[later] = False
             local_duplicate_of[later] = earlier

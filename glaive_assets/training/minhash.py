@@ -116,32 +116,34 @@ def _bigrams(words: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nda
     return shingles[keep], counts
 
 
-def band_keys(signatures: np.ndarray, call_keys: np.ndarray, bands: int) -> np.ndarray:
-    """(rows, bands) uint64 keys: each band's slots and the call key mixed together."""
-    rows, num_perm = signatures.shape
-    width = num_perm // bands
-    keys = np.empty((rows, bands), dtype=np.uint64)
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_key(signatures: np.ndarray, rows: np.ndarray, call_keys: np.ndarray, band: int, bands: int) -> np.ndarray:
+    """One band's uint64 key for each of `rows`: the band's slots and the row's calls key mixed."""
+    width = signatures.shape[1] // bands
+    slots = signatures[rows, band * width:(band + 1) * width].astype(np.uint64)  # (rows, width): 8 bytes a slot
     multipliers = np.random.default_rng(_PERMUTATION_SEED + 1).integers(
         1, 2**63, size=width, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     with np.errstate(over="ignore"):
-        for band in range(bands):
-            slots = signatures[:, band * width:(band + 1) * width].astype(np.uint64)
-            mixed = (slots * multipliers[None, :]).sum(axis=1, dtype=np.uint64)
-            keys[:, band] = (mixed ^ call_keys) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(band)
-    return keys
+        slots *= multipliers[None, :]
+        mixed = slots.sum(axis=1, dtype=np.uint64)
+        return (mixed ^ call_keys[rows]) * _BAND_MIX + np.uint64(band)
 
 
-def candidate_pairs(keys: np.ndarray, max_bucket: int) -> np.ndarray:
-    """(pairs, 2) row positions (i < j) that share a band key. Rows are positions in `keys`.
+def candidate_pairs(signatures: np.ndarray, rows: np.ndarray, call_keys: np.ndarray, bands: int,
+                    max_bucket: int) -> np.ndarray:
+    """(pairs, 2) positions i < j in `rows` whose rows share a band key, one band at a time.
 
     A bucket larger than max_bucket pairs each row with the max_bucket rows before it only, so a
     degenerate bucket cannot make the pair count quadratic.
     """
     found = []
-    for band in range(keys.shape[1]):
-        column = keys[:, band]
+    for band in range(bands):
+        column = band_key(signatures, rows, call_keys, band, bands)
         order = np.argsort(column, kind="stable")  # stable: positions stay ascending in a bucket
         sorted_keys = column[order]
+        del column
         for lag in range(1, max_bucket + 1):
             same = sorted_keys[lag:] == sorted_keys[:-lag]
             if not same.any():
@@ -152,13 +154,13 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int) -> np.ndarray:
     return np.unique(np.concatenate(found), axis=0)
 
 
-def similar_pairs(signatures: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
-    """The pairs whose estimated Jaccard similarity (share of equal slots) is >= threshold."""
+def similar_pairs(signatures: np.ndarray, rows: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
+    """The pairs (positions in `rows`) whose estimated Jaccard similarity (share of equal slots) is >= threshold."""
     if len(pairs) == 0:
         return pairs
     agree = np.empty(len(pairs), dtype=np.float64)
     chunk = 65_536
     for first in range(0, len(pairs), chunk):
-        part = pairs[first:first + chunk]
+        part = rows[pairs[first:first + chunk]]
         agree[first:first + chunk] = (signatures[part[:, 0]] == signatures[part[:, 1]]).mean(axis=1)
     return pairs[agree >= threshold]
