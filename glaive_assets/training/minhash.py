@@ -122,13 +122,15 @@ _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 def band_key(signatures: np.ndarray, rows: np.ndarray, call_keys: np.ndarray, band: int, bands: int) -> np.ndarray:
     """One band's uint64 key for each of `rows`: the band's slots and the row's calls key mixed."""
     width = signatures.shape[1] // bands
-    slots = signatures[rows, band * width:(band + 1) * width].astype(np.uint64)  # (rows, width): 8 bytes a slot
+    slots = signatures[rows, band * width:(band + 1) * width]  # (rows, width) uint16
     multipliers = np.random.default_rng(_PERMUTATION_SEED + 1).integers(
         1, 2**63, size=width, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    mixed = call_keys[rows].copy()
     with np.errstate(over="ignore"):
-        slots *= multipliers[None, :]
-        mixed = slots.sum(axis=1, dtype=np.uint64)
-        return (mixed ^ call_keys[rows]) * _BAND_MIX + np.uint64(band)
+        for slot in range(width):  # slot by slot: the temporaries stay at 8 bytes a row
+            mixed ^= slots[:, slot].astype(np.uint64) * multipliers[slot]
+            mixed *= _BAND_MIX
+        return mixed + np.uint64(band)
 
 
 def candidate_pairs(signatures: np.ndarray, rows: np.ndarray, call_keys: np.ndarray, bands: int,
