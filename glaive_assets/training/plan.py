@@ -174,8 +174,8 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
     codes, structure = columns.column("codes"), columns.column("structure")
     split = np.full(len(source_index), NOT_IN_A_SPLIT, dtype=np.int8)
     retained = np.flatnonzero(reason == NOT_DROPPED)
-    split[retained] = assign_splits(structure[retained], strata_of(codes[retained]), source_index[retained],
-                                    config.split_fractions, config.seed)
+    split[retained] = assign_splits(structure[retained], strata_of(codes[retained]), config.split_fractions,
+                                    config.seed)
     train = np.flatnonzero(split == SPLITS.index("train"))
     weighting = weigh_train_rows(codes[train], config.weight_threshold)
     sample_weight = np.ones(len(source_index))

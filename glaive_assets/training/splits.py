@@ -22,6 +22,7 @@ import numpy as np
 from glaive_assets.training.text import hash_parts
 
 NOT_IN_A_SPLIT = -1
+_BLOCK_GROUPS = 65_536
 
 
 def _splitmix64(values: np.ndarray) -> np.ndarray:
@@ -59,41 +60,43 @@ def _choose(members: list[tuple[int, int]], targets: list[list[float]], counts: 
     return best
 
 
-def assign_splits(structure_keys: np.ndarray, strata: np.ndarray, source_index: np.ndarray,
-                  fractions: Sequence[float], seed: int) -> np.ndarray:
-    """The split (index into config.SPLITS) of every row given; all arrays have one entry per row."""
-    rows = len(structure_keys)
-    split = np.full(rows, NOT_IN_A_SPLIT, dtype=np.int8)
-    if rows == 0:
+def _assign_groups(groups: np.ndarray, strata: np.ndarray, rows: np.ndarray, group_count: int,
+                   targets: list[list[float]]) -> np.ndarray:
+    """The split of each group; the (group, stratum, rows) entries come in visiting order, a group's
+    entries together. Converted to Python lists a block at a time, so memory stays bounded."""
+    counts = [[0.0] * len(targets[0]) for _ in targets]
+    group_split = np.empty(group_count, dtype=np.int8)
+    starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1]))).tolist() + [len(groups)]
+    for block in range(0, len(starts) - 1, _BLOCK_GROUPS):
+        first, last = starts[block], starts[min(block + _BLOCK_GROUPS, len(starts) - 1)]
+        block_groups = groups[first:last].tolist()
+        block_members = list(zip(strata[first:last].tolist(), rows[first:last].tolist()))
+        bounds = starts[block:block + _BLOCK_GROUPS + 1]
+        for start, end in zip(bounds, bounds[1:]):
+            members = block_members[start - first:end - first]
+            chosen = _choose(members, targets, counts)
+            for stratum, count in members:
+                counts[stratum][chosen] += count
+            group_split[block_groups[start - first]] = chosen
+    return group_split
+
+
+def assign_splits(structure_keys: np.ndarray, strata: np.ndarray, fractions: Sequence[float], seed: int) -> np.ndarray:
+    """The split (index into config.SPLITS) of every row given; both arrays have one entry per row."""
+    split = np.full(len(structure_keys), NOT_IN_A_SPLIT, dtype=np.int8)
+    if len(structure_keys) == 0:
         return split
     group_keys, group_of_row = np.unique(structure_keys, return_inverse=True)
-    group_of_row = group_of_row.reshape(-1)
     stratum_values, stratum_of_row = np.unique(strata, return_inverse=True)
-    stratum_of_row = stratum_of_row.reshape(-1)
-    stratum_rows = np.bincount(stratum_of_row, minlength=len(stratum_values))
+    stratum_rows = np.bincount(stratum_of_row.reshape(-1), minlength=len(stratum_values))
     targets = [[fraction * float(count) for fraction in fractions] for count in stratum_rows]
-    counts = [[0.0] * len(fractions) for _ in stratum_rows]
-
-    # (group, stratum) pairs with their row counts, groups in the seeded order.
-    pair_codes, pair_rows = np.unique(group_of_row.astype(np.int64) * len(stratum_values) + stratum_of_row,
-                                      return_counts=True)
-    pair_group, pair_stratum = np.divmod(pair_codes, len(stratum_values))
+    # (group, stratum) entries with their row counts, groups in the seeded order.
+    entry_codes, entry_rows = np.unique(group_of_row.reshape(-1).astype(np.int64) * len(stratum_values)
+                                        + stratum_of_row.reshape(-1), return_counts=True)
+    entry_group, entry_stratum = np.divmod(entry_codes, len(stratum_values))
     rank = np.empty(len(group_keys), dtype=np.int64)
     rank[np.argsort(group_order_keys(group_keys, seed), kind="stable")] = np.arange(len(group_keys))
-    visit = np.argsort(rank[pair_group], kind="stable")
-    groups, members_stratum, members_rows = (pair_group[visit].tolist(), pair_stratum[visit].tolist(),
-                                             pair_rows[visit].tolist())
-    group_split = np.empty(len(group_keys), dtype=np.int8)
-    start = 0
-    while start < len(groups):
-        end = start + 1
-        while end < len(groups) and groups[end] == groups[start]:
-            end += 1
-        members = list(zip(members_stratum[start:end], members_rows[start:end]))
-        chosen = _choose(members, targets, counts)
-        for stratum, count in members:
-            counts[stratum][chosen] += count
-        group_split[groups[start]] = chosen
-        start = end
-    split[:] = group_split[group_of_row]
+    visit = np.argsort(rank[entry_group], kind="stable")
+    group_split = _assign_groups(entry_group[visit], entry_stratum[visit], entry_rows[visit], len(group_keys), targets)
+    split[:] = group_split[group_of_row.reshape(-1)]
     return split

@@ -20,17 +20,16 @@ def sample_rows() -> list[dict]:
     return sample_chatml_rows(6000)
 
 
-def singletons(strata_sizes: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def singletons(strata_sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     strata = np.repeat(np.arange(len(strata_sizes)), strata_sizes)
-    rows = len(strata)
-    keys = np.arange(1, rows + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    return keys, strata, np.arange(rows, dtype=np.int64)
+    keys = np.arange(1, len(strata) + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return keys, strata
 
 
 def test_each_stratum_is_cut_to_its_fractions_within_one_row():
     sizes = [5000, 1200, 333, 97, 40, 7]
-    keys, strata, source_index = singletons(sizes)
-    split = assign_splits(keys, strata, source_index, FRACTIONS, seed=42)
+    keys, strata = singletons(sizes)
+    split = assign_splits(keys, strata, FRACTIONS, seed=42)
     for stratum, size in enumerate(sizes):
         counts = np.bincount(split[strata == stratum], minlength=3)
         assert counts.sum() == size
@@ -39,19 +38,19 @@ def test_each_stratum_is_cut_to_its_fractions_within_one_row():
 
 
 def test_splits_are_reproducible_by_seed():
-    keys, strata, source_index = singletons([3000, 500])
-    first = assign_splits(keys, strata, source_index, FRACTIONS, seed=42)
-    again = assign_splits(keys, strata, source_index, FRACTIONS, seed=42)
-    other = assign_splits(keys, strata, source_index, FRACTIONS, seed=7)
+    keys, strata = singletons([3000, 500])
+    first = assign_splits(keys, strata, FRACTIONS, seed=42)
+    again = assign_splits(keys, strata, FRACTIONS, seed=42)
+    other = assign_splits(keys, strata, FRACTIONS, seed=7)
     assert np.array_equal(first, again)
     assert np.bincount(other, minlength=3).tolist() == np.bincount(first, minlength=3).tolist()
     assert int(np.sum(first != other)) > 200  # another seed deals other rows to validation and test
 
 
 def test_a_group_goes_to_one_split_whole():
-    keys, strata, source_index = singletons([400])
+    keys, strata = singletons([400])
     keys[::4] = 12345  # a hundred rows share one structure key
-    split = assign_splits(keys, strata, source_index, FRACTIONS, seed=1)
+    split = assign_splits(keys, strata, FRACTIONS, seed=1)
     assert len(set(split[keys == 12345].tolist())) == 1
 
 
@@ -70,8 +69,8 @@ def test_template_copies_share_a_split_in_the_plan():
 
 
 def test_other_fractions_and_an_empty_split():
-    keys, strata, source_index = singletons([1000])
-    split = assign_splits(keys, strata, source_index, (0.8, 0.2, 0.0), seed=42)
+    keys, strata = singletons([1000])
+    split = assign_splits(keys, strata, (0.8, 0.2, 0.0), seed=42)
     assert np.bincount(split, minlength=3).tolist() == [800, 200, 0]
 
 
@@ -86,3 +85,13 @@ def test_sample_plan_is_stratified_within_tolerance_and_reproducible(sample_rows
     again = plan_training_set(iter(sample_rows), TrainingConfig(seed=42))
     assert np.array_equal(plan.split, again.split)
     assert np.array_equal(plan.sample_weight, again.sample_weight)
+
+
+def test_the_block_size_does_not_change_the_assignment(monkeypatch):
+    from glaive_assets.training import splits
+
+    keys, strata = singletons([700, 300])
+    keys[::3] = keys[1::3][: len(keys[::3])]  # groups of two rows, some spanning both strata
+    expected = assign_splits(keys, strata, FRACTIONS, seed=5)
+    monkeypatch.setattr(splits, "_BLOCK_GROUPS", 7)
+    assert np.array_equal(assign_splits(keys, strata, FRACTIONS, seed=5), expected)
