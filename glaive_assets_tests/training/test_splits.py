@@ -91,7 +91,7 @@ def test_the_block_size_does_not_change_the_assignment(monkeypatch):
     from glaive_assets.training import splits
 
     keys, strata = singletons([700, 300])
-    keys[::3] = keys[1::3][: len(keys[::3])]  # groups of two rows, some spanning both strata
+    keys[0:999:3] = keys[1:1000:3]  # groups of two rows, one of them spanning both strata
     expected = assign_splits(keys, strata, FRACTIONS, seed=5)
     monkeypatch.setattr(splits, "_BLOCK_GROUPS", 7)
     assert np.array_equal(assign_splits(keys, strata, FRACTIONS, seed=5), expected)
