@@ -96,9 +96,10 @@ def sharegpt_row(split_row: dict[str, Any]) -> dict[str, Any]:
 def sharegpt_problems(conversations: list[dict[str, str]]) -> list[str]:
     """Why LLaMA-Factory's sharegpt loader would reject these messages ([] when it takes them).
 
-    Its documented rules: human and observation at odd positions (1st, 3rd, ...), gpt and
-    function_call at even ones, so an even number of messages ending with an answer; an observation
-    answers the function_call right before it.
+    Its documented rules, which its loader enforces: human and observation at odd positions (1st,
+    3rd, ...), gpt and function_call at even ones, so an even number of messages ending with an
+    answer. One more of ours: an observation answers the function_call right before it (the loader
+    would take an observation after a gpt turn, but it would answer no call).
     """
     if not conversations:
         return [NO_MESSAGES]
