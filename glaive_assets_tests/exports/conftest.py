@@ -70,3 +70,19 @@ def exports(tmp_path_factory, split_rows) -> dict[str, ExportResult]:
                                     training_report=TRAINING_REPORT, source_revision="sample-seed-0")
         for export_format in ("hf", "openai", "sharegpt")
     }
+
+
+@pytest.fixture(scope="session")
+def hf_offline():
+    """The Hugging Face libraries offline: the consumer tests read local files only."""
+    import datasets.config
+    import huggingface_hub.constants
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_DATASETS_OFFLINE", "1")
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        # both libraries read the variables at import time, which may already have happened
+        patch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+        patch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
+        patch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+        yield
