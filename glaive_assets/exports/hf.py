@@ -14,7 +14,7 @@ Why this shape:
   otherwise merge them into one struct with null-filled keys; TRL json.loads a string `tools`;
   null (not []) for rows without tools, because templates render tool boilerplate for an empty list;
 - every message keeps exactly the keys ChatML gives it. The card declares `messages` as a list of
-  `Json` values (datasets >= 4), so `datasets.load_dataset` gives every message back as written,
+  `Json` values (datasets >= 4.7), so `datasets.load_dataset` gives every message back as written,
   with no keys filled with None.
 """
 

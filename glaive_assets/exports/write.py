@@ -37,7 +37,8 @@ _ROW_OF: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "hf": hf_row, "openai": openai_row, "sharegpt": sharegpt_row,
 }
 _FEATURES = {"hf": HF_FEATURES, "openai": OPENAI_FEATURES}
-_LOADER_NOTE = ("`datasets.load_dataset` holds each message as a `Json` value, which it encodes and decodes "
+_LOADER_NOTE = ("The card declares each message a `Json` value: loading the folder needs datasets >= 4.7. "
+                "`datasets.load_dataset` encodes and decodes `Json` values "
                 "with pandas' ujson (datasets 5.2): a float can come back one unit in the last place off "
                 "(1.7 as 1.7000000000000002), and one with more than 10 decimals comes back rounded. The "
                 "JSON lines hold every value exactly; read them with `json.loads` where exact floats matter.")

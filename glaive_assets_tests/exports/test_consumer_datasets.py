@@ -66,7 +66,7 @@ def test_the_folder_loads_as_three_splits_equal_to_the_lines(hf_offline, tmp_pat
     found = []
     for split, artifact in zip(SPLITS, result.artifacts):
         assert dict(loaded[split].features) == FEATURES[export_format]
-        found += moved_floats(loaded[split].to_list(), _lines(artifact.path), (split,))
+        found += moved_floats(list(loaded[split]), _lines(artifact.path), (split,))
     assert found == moved
 
 
@@ -77,7 +77,7 @@ def test_sharegpt_files_load_as_llama_factory_loads_them(hf_offline, tmp_path, e
     for name, entry in info.items():
         path = result.folder / entry["file_name"]
         loaded = datasets.load_dataset("json", data_files=str(path), split="train", cache_dir=str(tmp_path / name))
-        assert moved_floats(loaded.to_list(), _lines(path)) == []
+        assert moved_floats(list(loaded), _lines(path)) == []
         counts[name] = loaded.num_rows
     assert counts == {"glaive_train": 338, "glaive_validation": 19, "glaive_test": 20}
 
