@@ -57,14 +57,16 @@ class TrainingFacts:
 
     chatml_rows: int | None = None
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> rows (dedup, decontamination)
-    slice_shares: list[dict[str, Any]] = field(default_factory=list)  # {slice, value, share_before, share_after, status}
+    # {slice, value, rows, share_before, share_after, status}, as the training report's weights list them
+    slice_shares: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_report(cls, report: Mapping[str, Any] | None) -> TrainingFacts:
         """From the training report: keys chatml_rows, dropped and weights.slice_shares."""
         report = report or {}
         weights = report.get("weights") or {}
-        return cls(report.get("chatml_rows"), dict(report.get("dropped") or {}), list(weights.get("slice_shares") or []))
+        return cls(report.get("chatml_rows"), dict(report.get("dropped") or {}),
+                   list(weights.get("slice_shares") or []))
 
 
 def card_header(file_names: Mapping[str, str], features: list[dict[str, Any]], pretty_name: str) -> dict[str, Any]:

@@ -31,7 +31,8 @@ HUMAN, GPT, FUNCTION_CALL, OBSERVATION = "human", "gpt", "function_call", "obser
 TEXT_BEFORE_CALL_KEY = "text_before_call"
 
 # Why a conversation cannot be laid out as LLaMA-Factory's loader requires (one place, one meaning).
-ROLE_OUT_OF_TURN = "role_out_of_turn"  # two prompts or two answers in a row (consecutive user/assistant turns, parallel responses)
+# two prompts or two answers in a row: consecutive user or assistant turns, several responses to one call turn
+ROLE_OUT_OF_TURN = "role_out_of_turn"
 ENDS_WITHOUT_ANSWER = "ends_without_answer"  # the last message is a human turn or an observation
 OBSERVATION_WITHOUT_CALL = "observation_without_call"  # an observation not right after a function_call
 NO_MESSAGES = "no_messages"
@@ -140,7 +141,9 @@ def conversation_from_sharegpt(row: dict[str, Any]) -> Conversation:
                 pending.append(call_id)
                 turns.append(call_turn(call, call_id, call.get(TEXT_BEFORE_CALL_KEY, ""), position > 0))
         elif kind == OBSERVATION:
-            turns.append({"role": "function_response", "content": value, "call_id": pending.pop(0)})
+            # an observation with no call before it answers nothing (call_id None, as the parser says)
+            call_id = pending.pop(0) if pending else None
+            turns.append({"role": "function_response", "content": value, "call_id": call_id})
         else:
             raise ValueError(f"unexpected ShareGPT role {kind!r}")
     tools = orjson.loads(row["tools"]) if row["tools"] is not None else []

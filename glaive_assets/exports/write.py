@@ -85,7 +85,8 @@ def _write_split(export_format: str, path: Path, name: str, split: str, rows: It
         writer = JsonlWriter(handle)
         for split_row in rows:
             if split_row.get("split", split) != split:
-                raise ValueError(f"row {split_row.get('id')} is marked {split_row['split']!r} but was given as {split!r}")
+                raise ValueError(f"row {split_row.get('id')} is marked {split_row['split']!r} "
+                                 f"but was given as {split!r}")
             line = row_of(split_row)
             if export_format == "sharegpt":
                 problems = sharegpt_problems(line["conversations"])
@@ -121,7 +122,8 @@ def write_export(export_format: str, folder: Path, splits: Mapping[str, Iterable
     folder = Path(folder)
     tally = _Tally()
     artifacts = [
-        _write_split(export_format, folder / SPLIT_FILES[split], f"{export_format}/{split}", split, splits[split], tally)
+        _write_split(export_format, folder / SPLIT_FILES[split], f"{export_format}/{split}", split, splits[split],
+                     tally)
         for split in SPLITS
     ]
     rows = {split: artifact.rows for split, artifact in zip(SPLITS, artifacts)}

@@ -193,3 +193,13 @@ def test_the_rules_on_llama_factorys_own_glaive_rows(name, flagged):
                 assert json.loads(ours["value"]) == json.loads(theirs["value"])
             else:
                 assert ours["value"] == theirs["value"]
+
+
+def test_an_observation_without_a_call_reads_back_unanswered():
+    line = {"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "one moment"},
+                              {"from": "observation", "value": "{}"}, {"from": "gpt", "value": "done"}],
+            "system": "be brief", "tools": None}
+    assert conversation_from_sharegpt(line) == {"instruction": "be brief", "tools": [], "turns": [
+        {"role": "user", "content": "hi"}, {"role": "assistant", "content": "one moment"},
+        {"role": "function_response", "content": "{}", "call_id": None}, {"role": "assistant", "content": "done"},
+    ]}
