@@ -72,17 +72,16 @@ def exports(tmp_path_factory, split_rows) -> dict[str, ExportResult]:
     }
 
 
-@pytest.fixture(scope="session")
-def hf_offline():
-    """The Hugging Face libraries offline: the consumer tests read local files only."""
+@pytest.fixture
+def hf_offline(monkeypatch):
+    """The Hugging Face libraries offline for one test (undone after it, so no other test inherits it):
+    the consumer tests read local files only."""
     import datasets.config
     import huggingface_hub.constants
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_DATASETS_OFFLINE", "1")
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        # both libraries read the variables at import time, which may already have happened
-        patch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
-        patch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
-        patch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
-        yield
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # both libraries read the variables at import time, which may already have happened
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
