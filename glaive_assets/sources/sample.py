@@ -33,7 +33,7 @@ Mix (fractions of all rows, KIND_RATES; the real dataset's own figures):
 
 Sizes follow the 606 real rows of ../shared/glaive as benchmarks/row_shape.py measures them (bytes per
 JSON line: mean about 2,380, p90 about 4,560; per row: 2.4 user turns, 0.7 calls, 0.8 functions); the
-generator's figures are within 10 % of those (glaive_assets_tests/sources/test_sample_realism.py).
+generator's figures are within 10 % of those (glaive_assets_tests/test_sources_sample_realism.py).
 
 Quirks (QUIRK_RATES, fractions of all rows; each row carries at most one, and the rows of a quirk are
 given the kind it needs, while the other rows' kinds are re-weighted so KIND_RATES still hold overall).
