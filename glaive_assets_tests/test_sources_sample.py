@@ -89,8 +89,9 @@ def test_schemas_are_pretty_printed_one_after_another_with_the_exact_endings(gen
         assert all(list(s) == ["name", "description", "parameters"] for s in schemas)
     with_functions = sum(counts.values())
     assert set(counts) == {1, 2, 3, 4}  # 4 only where a duplicate was added to three
-    assert 0.58 < counts[1] / with_functions < 0.66
-    assert 0.33 < (counts[2] + counts[3]) / with_functions < 0.41
+    # Most rows declare one function, as the real rows do (sample.FUNCTIONS_CUMULATIVE: about 88 %).
+    assert 0.85 < counts[1] / with_functions < 0.90
+    assert 0.10 < (counts[2] + counts[3]) / with_functions < 0.15
 
 
 # --- chats ----------------------------------------------------------------------------------------------

@@ -1,9 +1,14 @@
 """Throughput of the core transform against a bare orjson decode of the same lines.
 
-    python -m glaive_assets.benchmarks.core --rows 100000 [--seed 0] [--repeat 3]
+    python -m glaive_assets.benchmarks.core --rows 100000 --real-rows 112960 [--seed 0] [--repeat 3]
 
-Corpus: `--rows` Glaive-layout rows from glaive_assets.sources.sample (realistic mix with quirks),
-each encoded once as a JSON line (bytes), as the raw artifact holds them. Timed, one core:
+Corpora, each row encoded once as a JSON line (bytes), as the raw artifact holds them:
+- generated: `--rows` rows from glaive_assets.sources.sample, whose rows have the real rows' shape
+  (bytes, turns, calls, functions; see benchmarks/row_shape.py) and every quirk at its rate;
+- real: where ../shared/glaive exists, its 606 real rows (benchmarks.real_rows) repeated in order to
+  `--real-rows` rows (default: as many as --rows; 112,960 is the real dataset's size; 0 skips them).
+
+Timed for each corpus, one core:
 
 - bare decode: orjson.loads of every line;
 - (floor) orjson.dumps of the processed/ChatML/reject objects, built beforehand: writing the output
@@ -34,6 +39,7 @@ from glaive_assets.core.jsonio import dumps_line
 from glaive_assets.core.parse import clear_system_cache, parse_chat, parse_system
 from glaive_assets.core.transform import clear_row_caches, process_row
 from glaive_assets.core.validate import clear_caches, compiled_parameters, validate_call, validate_without_memo
+from glaive_assets.benchmarks.real_rows import real_glaive_lines, repeat_lines, shared_glaive_dir
 from glaive_assets.sources.sample import iter_sample_rows
 
 TARGET_RATIO = 8.0
@@ -149,32 +155,20 @@ def best_of(name: str, work: Callable[[list[bytes]], int], lines: list[bytes], r
     return Timing(name, best, len(lines))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
-    if args.rows <= 0:
-        parser.error("--rows must be positive")
-
-    started = time.perf_counter()
-    lines = build_corpus(args.rows, args.seed)
+def report_corpus(lines: list[bytes], repeat: int) -> None:
+    """Outcome, the stage timings and the validation cost of one corpus, printed."""
     corpus_mb = sum(map(len, lines)) / 1e6
-    print(f"corpus: {len(lines):,} rows, {corpus_mb:.1f} MB of JSON lines "
-          f"(glaive_assets.sources.sample, seed {args.seed}; built in {time.perf_counter() - started:.1f} s)")
-
     rejected = sum(process_row(orjson.loads(line), index).processed is None for index, line in enumerate(lines))
     output_mb = core_transform(lines) / 1e6
     print(f"outcome: {len(lines) - rejected:,} processed, {rejected:,} rejected; "
           f"{output_mb:.1f} MB of processed + ChatML + reject lines ({output_mb / corpus_mb:.1f}x the input)")
 
-    floor = min(output_floor(lines) for _ in range(args.repeat))
+    floor = min(output_floor(lines) for _ in range(repeat))
     timings = [
-        best_of("bare orjson.loads", bare_decode, lines, args.repeat),
+        best_of("bare orjson.loads", bare_decode, lines, repeat),
         Timing("(floor) orjson.dumps of the outputs", floor, len(lines)),
-        best_of("loads + process_row", process_only, lines, args.repeat),
-        best_of("core transform (line in -> lines out)", core_transform, lines, args.repeat),
+        best_of("loads + process_row", process_only, lines, repeat),
+        best_of("core transform (line in -> lines out)", core_transform, lines, repeat),
     ]
     bare = timings[0]
     print(f"\n{'stage':<40} {'seconds':>9} {'rows/s':>11} {'us/row':>8} {'x bare':>7}")
@@ -187,6 +181,36 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "meets" if ratio <= TARGET_RATIO else "misses"
     print(f"\ncore transform / bare decode = {ratio:.1f}x ({verdict} the {TARGET_RATIO:.0f}x target); "
           f"{timings[-1].rows_per_second:,.0f} rows/s on one core")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--real-rows", type=int, default=None,
+                        help="real rows repeated to this many, where ../shared/glaive exists (default: --rows; 0: none)")
+    args = parser.parse_args(argv)
+    if args.rows <= 0:
+        parser.error("--rows must be positive")
+    real_rows = args.rows if args.real_rows is None else args.real_rows
+
+    started = time.perf_counter()
+    lines = build_corpus(args.rows, args.seed)
+    print(f"== generated corpus: {len(lines):,} rows, {sum(map(len, lines)) / 1e6:.1f} MB of JSON lines "
+          f"(glaive_assets.sources.sample, seed {args.seed}; built in {time.perf_counter() - started:.1f} s)")
+    report_corpus(lines, args.repeat)
+    del lines
+
+    folder = shared_glaive_dir() if real_rows > 0 else None
+    if real_rows > 0 and folder is None:
+        print("\n(../shared/glaive is absent: no real-row corpus)")
+    if folder is not None:
+        real = real_glaive_lines(folder)
+        lines = list(repeat_lines(real, real_rows))
+        print(f"\n== real corpus: the {len(real)} rows of {folder} repeated to {len(lines):,} rows, "
+              f"{sum(map(len, lines)) / 1e6:.1f} MB of JSON lines")
+        report_corpus(lines, args.repeat)
     return 0
 
 

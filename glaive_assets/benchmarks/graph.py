@@ -1,13 +1,23 @@
 """Benchmark the whole graph, every asset and check, as users run it: `dagster asset materialize`.
 
-    python -m glaive_assets.benchmarks.graph                 # 5,000, 112,960 and 1,000,000 sample rows
-    python -m glaive_assets.benchmarks.graph --rows 5000     # one size
+    python -m glaive_assets.benchmarks.graph                 # generated rows at 5,000, 112,960 and 1,000,000,
+                                                             # and the real rows repeated to 112,960
+    python -m glaive_assets.benchmarks.graph --rows 112960   # one generated size (and the real rows)
+    python -m glaive_assets.benchmarks.graph --rows 5000 --real-rows 0   # no real rows
 
-Each size reads every row of a generated sample of that size (GLAIVE_SOURCE=sample:N,
-GLAIVE_SAMPLE_SIZE=0) and runs in a fresh child process with its own DAGSTER_HOME and data dir, so the figures include
-Dagster's start-up and the GX import. Memory: the largest single process (getrusage) and the peak of the whole process tree, summed
-(sampled from /proc every 0.1 s): dagster plus the GX worker it spawns.
-Targets (issue 3): 5k rows <= 12 s wall, 113k <= 30 s wall, 1M peak RSS <= 1 GiB.
+Inputs, each written once as a raw JSON-lines file (one `orjson.dumps(row)` a line) that the graph reads
+(GLAIVE_SOURCE=<file>, GLAIVE_SAMPLE_SIZE=0):
+- generated: the sample generator's realistic rows (glaive_assets.sources.sample, seed 42);
+- real: where ../shared/glaive exists, its 606 real rows laid out as raw Glaive lines
+  (benchmarks.real_rows), repeated in order to --real-rows rows (default 112,960, the real dataset's size).
+
+For each input the same run times the bare `orjson.loads` of every line of that file (reading it too;
+best of 3) and reports the graph's wall time as a multiple of it. The graph runs in a fresh child process
+with its own DAGSTER_HOME and data dir, so the figures include Dagster's start-up and the GX import.
+Memory: the largest single process (getrusage) and the peak of the whole process tree, summed (sampled
+from /proc every 0.1 s): dagster plus every process it spawns.
+Targets (issue 13): 112,960 rows <= 20 s wall and <= 20x the bare decode; 1,000,000 rows: peak tree RSS
+<= 1 GiB and wall <= 11x the 112,960-row run's. (Issue 3: 5,000 rows <= 12 s wall.)
 """
 
 from __future__ import annotations
@@ -22,10 +32,19 @@ import threading
 import time
 from pathlib import Path
 
+import orjson
+
+from glaive_assets.benchmarks.real_rows import real_glaive_lines, repeat_lines, shared_glaive_dir, write_jsonl
+from glaive_assets.sources.sample import iter_sample_rows
 from glaive_assets.storage.manifest import read_manifest
 
 DEFAULT_SIZES = (5_000, 112_960, 1_000_000)
-TARGETS = {5_000: ("wall_s", 12.0), 112_960: ("wall_s", 30.0), 1_000_000: ("peak_tree_rss_mib", 1024.0)}
+REAL_ROWS = 112_960
+SEED = 42
+WALL_TARGETS = {5_000: 12.0, 112_960: 20.0}
+RATIO_TARGET = 20.0  # graph wall / bare orjson.loads of the input file, at 112,960 rows
+RSS_TARGET_MIB = {1_000_000: 1024.0}
+SCALE_TARGET = (1_000_000, 112_960, 11.0)  # 1M rows' wall <= 11x the 113k rows' wall
 
 
 def _tree_rss_kib(root: int) -> int:
@@ -64,25 +83,53 @@ def _run_measured(command: list[str], env: dict) -> tuple[subprocess.CompletedPr
     return subprocess.CompletedProcess(command, child.returncode, stdout, stderr), wall, peak
 
 
-def run_graph(rows: int, seed: int = 42) -> dict:
+def bare_decode_seconds(path: Path, repeat: int = 3) -> float:
+    """Best wall time of reading the file and orjson.loads of every line."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with open(path, "rb") as handle:
+            for line in handle:
+                orjson.loads(line)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def write_input(kind: str, rows: int, path: Path) -> int:
+    """Write the benchmark input file; returns its size in bytes."""
+    if kind == "generated":
+        return write_jsonl((orjson.dumps(row) for _, row in iter_sample_rows(rows, SEED)), path)
+    folder = shared_glaive_dir()
+    assert folder is not None, "real rows need ../shared/glaive"
+    return write_jsonl(repeat_lines(real_glaive_lines(folder), rows), path)
+
+
+def run_graph(kind: str, rows: int) -> dict:
+    """Write the input, time its bare decode, then materialize the whole graph on it."""
     with tempfile.TemporaryDirectory(prefix="glaive-bench-") as scratch:
-        home, data = Path(scratch, "home"), Path(scratch, "data")
+        home, data, source = Path(scratch, "home"), Path(scratch, "data"), Path(scratch, "input.jsonl")
         home.mkdir()
+        input_bytes = write_input(kind, rows, source)
+        bare = bare_decode_seconds(source)
         env = {**os.environ, "DAGSTER_HOME": str(home), "GLAIVE_DATA_DIR": str(data),
-               "GLAIVE_SOURCE": f"sample:{rows}", "GLAIVE_SAMPLE_SIZE": "0", "GLAIVE_SEED": str(seed)}
+               "GLAIVE_SOURCE": str(source), "GLAIVE_SAMPLE_SIZE": "0", "GLAIVE_SEED": str(SEED)}
         env.pop("SLACK_BOT_TOKEN", None)
         dagster = Path(sys.executable).with_name("dagster")
         command = [str(dagster), "asset", "materialize", "-m", "glaive_assets", "--select", "*"]
         completed, wall, tree_peak_kib = _run_measured(command, env)
-        # getrusage gives the largest single process (sizes run in ascending order, so it is this run's);
-        # the sampled tree peak adds up every process alive at once (dagster and the GX worker).
+        # getrusage gives the largest single process of all children so far (runs go in ascending size, so
+        # it is this run's); the sampled tree peak adds up every process alive at once.
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if completed.returncode != 0:
-            raise SystemExit(f"graph failed at {rows} rows:\n{completed.stderr[-4000:]}")
+            raise SystemExit(f"graph failed on {kind} input, {rows} rows:\n{completed.stderr[-4000:]}")
         artifacts = read_manifest(data)["artifacts"]
         return {
+            "input": kind,
             "rows": rows,
+            "input_mb": round(input_bytes / 1e6, 1),
+            "bare_decode_s": round(bare, 2),
             "wall_s": round(wall, 2),
+            "ratio": round(wall / bare, 1),
             "peak_rss_mib": round(peak_kib / 1024, 1),
             "peak_tree_rss_mib": round(max(tree_peak_kib, peak_kib) / 1024, 1),
             "raw": artifacts["glaive_raw"]["rows"],
@@ -92,23 +139,49 @@ def run_graph(rows: int, seed: int = 42) -> dict:
         }
 
 
+def verdicts(result: dict, walls: dict[tuple[str, int], float]) -> str:
+    """The targets that apply to this run, each met or MISSED."""
+    rows, found = result["rows"], []
+
+    def check(label: str, ok: bool) -> None:
+        found.append(f"{label}: {'met' if ok else 'MISSED'}")
+
+    if rows in WALL_TARGETS:
+        check(f"wall <= {WALL_TARGETS[rows]:g} s", result["wall_s"] <= WALL_TARGETS[rows])
+    if rows == 112_960:
+        check(f"<= {RATIO_TARGET:g}x bare", result["ratio"] <= RATIO_TARGET)
+    if rows in RSS_TARGET_MIB:
+        check(f"tree RSS <= {RSS_TARGET_MIB[rows]:g} MiB", result["peak_tree_rss_mib"] <= RSS_TARGET_MIB[rows])
+    big, small, factor = SCALE_TARGET
+    if rows == big and (result["input"], small) in walls:
+        check(f"wall <= {factor:g}x the {small:,}-row run", result["wall_s"] <= factor * walls[result["input"], small])
+    return "; ".join(found)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, action="append", help="sample rows (repeatable); default: 5k, 113k, 1M")
+    parser.add_argument("--rows", type=int, action="append", help="generated rows (repeatable); default: 5k, 113k, 1M")
+    parser.add_argument("--real-rows", type=int, default=REAL_ROWS,
+                        help="real rows repeated to this many, where ../shared/glaive exists (0: none)")
     args = parser.parse_args(argv)
-    sizes = sorted(args.rows or DEFAULT_SIZES)
-    print(f"{'rows':>10} {'wall s':>8} {'max proc MiB':>13} {'tree MiB':>9} {'raw':>10} {'processed':>10} "
-          f"{'rejects':>8} {'chatml':>10}  target")
-    for rows in sizes:
-        result = run_graph(rows)
-        target = TARGETS.get(rows)
-        verdict = ""
-        if target:
-            key, limit = target
-            verdict = f"{key} <= {limit:g}: {'met' if result[key] <= limit else 'MISSED'}"
-        print(f"{result['rows']:>10,} {result['wall_s']:>8} {result['peak_rss_mib']:>13} {result['peak_tree_rss_mib']:>9} "
-              f"{result['raw']:>10,} "
-              f"{result['processed']:>10,} {result['rejects']:>8,} {result['chatml']:>10,}  {verdict}", flush=True)
+    runs = [("generated", rows) for rows in sorted(args.rows or DEFAULT_SIZES)]
+    if args.real_rows > 0:
+        if shared_glaive_dir() is None:
+            print("(../shared/glaive is absent: no real-row run)")
+        else:
+            runs.append(("real", args.real_rows))
+    # Ascending sizes: getrusage's peak covers every child so far, so it is the current run's only then.
+    runs.sort(key=lambda run: (run[1], run[0] != "generated"))
+    print(f"{'input':<10} {'rows':>10} {'input MB':>9} {'bare s':>7} {'wall s':>7} {'x bare':>7} {'max proc MiB':>13} "
+          f"{'tree MiB':>9} {'raw':>10} {'processed':>10} {'rejects':>8} {'chatml':>10}  targets")
+    walls: dict[tuple[str, int], float] = {}
+    for kind, rows in runs:
+        result = run_graph(kind, rows)
+        walls[kind, rows] = result["wall_s"]
+        print(f"{kind:<10} {rows:>10,} {result['input_mb']:>9} {result['bare_decode_s']:>7} {result['wall_s']:>7} "
+              f"{result['ratio']:>7} {result['peak_rss_mib']:>13} {result['peak_tree_rss_mib']:>9} {result['raw']:>10,} "
+              f"{result['processed']:>10,} {result['rejects']:>8,} {result['chatml']:>10,}  {verdicts(result, walls)}",
+              flush=True)
 
 
 if __name__ == "__main__":

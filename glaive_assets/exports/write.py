@@ -19,14 +19,12 @@ from typing import Any
 
 import orjson
 
-# The project's atomic writer. The export files are not in artifacts.ARTIFACT_PATHS, so the writer is
-# opened here on a path of our own (the layout branch renames _atomic_file to atomic_file).
-from glaive_assets.artifacts import Artifact, JsonlWriter, _atomic_file
 from glaive_assets.core.jsonio import dumps_line
 from glaive_assets.exports.card import TrainingFacts, render_card
 from glaive_assets.exports.hf import HF_FEATURES, hf_row
 from glaive_assets.exports.openai import OPENAI_FEATURES, openai_row
 from glaive_assets.exports.sharegpt import dataset_info, sharegpt_problems, sharegpt_row
+from glaive_assets.storage.artifacts import Artifact, JsonlWriter, atomic_file
 
 SPLITS = ("train", "validation", "test")
 SPLIT_FILES = {split: f"{split}.jsonl" for split in SPLITS}
@@ -81,7 +79,7 @@ class _Tally:
 def _write_split(export_format: str, path: Path, name: str, split: str, rows: Iterable[dict[str, Any]],
                  tally: _Tally) -> Artifact:
     row_of = _ROW_OF[export_format]
-    with _atomic_file(path) as handle:
+    with atomic_file(path) as handle:
         writer = JsonlWriter(handle)
         for split_row in rows:
             if split_row.get("split", split) != split:
@@ -105,7 +103,7 @@ def _write_split(export_format: str, path: Path, name: str, split: str, rows: It
 
 
 def _write_text(path: Path, name: str, body: bytes) -> Artifact:
-    with _atomic_file(path) as handle:
+    with atomic_file(path) as handle:
         handle.write(body)
     return Artifact(name, path, 1, hashlib.sha256(body).hexdigest(), len(body))
 

@@ -151,13 +151,20 @@ def _send_email(a: dict, rng: random.Random) -> tuple[dict, str]:
 
 
 RECIPES = ("Stir Fry", "Casserole", "Curry", "Salad", "Soup", "Risotto", "Tacos", "Frittata", "Pasta Bake")
+RECIPE_STEPS = ("Chop the {main} into bite-sized pieces.", "Heat a little oil in a large pan over medium heat.",
+                "Add the remaining ingredients and stir well.", "Season with salt and pepper to taste.",
+                "Cook for about 15 minutes, stirring now and then.", "Bake at 180°C until golden on top.",
+                "Serve warm with rice or fresh bread.")  # fmt: skip
 
 
 def _recipes(a: dict, rng: random.Random) -> tuple[dict, str]:
     main = a["ingredients"][0].title()
     found = []
     for _ in range(1 + int(rng.random() * 3)):
-        found.append({"name": f"{main} {_pick(rng, RECIPES)}", "prep_minutes": 10 + 5 * int(rng.random() * 9)})
+        start = int(rng.random() * (len(RECIPE_STEPS) - 2))
+        steps = " ".join(RECIPE_STEPS[start:start + 3]).replace("{main}", main.lower())
+        found.append({"name": f"{main} {_pick(rng, RECIPES)}", "prep_minutes": 10 + 5 * int(rng.random() * 9),
+                      "instructions": steps})
     names = "; ".join(f"{r['name']} ({r['prep_minutes']} minutes)" for r in found)
     return {"recipes": found}, (
         f"I found {len(found)} recipe(s) with those ingredients: {names}. Want the steps for one?"
@@ -227,13 +234,15 @@ def _tip(a: dict, rng: random.Random) -> tuple[dict, str]:
     )
 
 
+STREETS = ("Main Street", "Oak Avenue", "Harbour Road", "Rue de la Paix", "Elm Street", "Market Square")
 PLACE_NAMES = ("The Corner", "Blue Door", "Green Leaf", "Central", "Maple", "Harbor View", "Old Town", "Café Lumière")
 
 
 def _places(a: dict, rng: random.Random) -> tuple[dict, str]:
     kind = a["place_type"].replace("_", " ")
     places = [
-        {"name": f"{_pick(rng, PLACE_NAMES)} {kind.title()}", "distance_km": round(0.2 + rng.random() * 3, 1)}
+        {"name": f"{_pick(rng, PLACE_NAMES)} {kind.title()}", "distance_km": round(0.2 + rng.random() * 3, 1),
+         "rating": round(3.5 + rng.random() * 1.5, 1), "address": f"{1 + int(rng.random() * 250)} {_pick(rng, STREETS)}"}
         for _ in range(2 + int(rng.random() * 2))
     ]
     listing = "\n".join(f"{n}. {p['name']} - {p['distance_km']} km away" for n, p in enumerate(places, 1))
@@ -324,7 +333,8 @@ def _news(a: dict, rng: random.Random) -> tuple[dict, str]:
     count = min(a.get("limit", 3), 4)
     articles = [
         {"title": f"{a['topic'].title()}: {_pick(rng, PEOPLE)}'s team {_pick(rng, HEADLINE_PARTS)} new plan",
-         "source": _pick(rng, ("Daily Herald", "The Ledger", "Global Wire", "Le Monde Numérique"))}
+         "source": _pick(rng, ("Daily Herald", "The Ledger", "Global Wire", "Le Monde Numérique")),
+         "published": _pick(rng, DATES)[0]}
         for _ in range(count)
     ]  # fmt: skip
     listing = "\n".join(f"{n}. {item['title']} ({item['source']})" for n, item in enumerate(articles, 1))
@@ -348,7 +358,8 @@ BOOKS = (("The Silent Orchard", "Mara Ellison", 2019), ("Cien caminos", "Lucía 
 
 
 def _books(a: dict, rng: random.Random) -> tuple[dict, str]:
-    found = [{"title": t, "author": a.get("author", w), "year": y} for t, w, y in BOOKS[: 1 + int(rng.random() * 3)]]
+    found = [{"title": t, "author": a.get("author", w), "year": y, "rating": round(3.6 + rng.random() * 1.3, 1)}
+             for t, w, y in BOOKS[: 1 + int(rng.random() * 3)]]
     listing = "\n".join(f"- {b['title']} by {b['author']} ({b['year']})" for b in found)
     return {"books": found}, f"I found these books matching \"{a['query']}\":\n{listing}"
 
@@ -479,7 +490,9 @@ COMPANIES = ("Acme Analytics", "Nordlicht GmbH", "Bright Path", "Café Systems",
 def _jobs(a: dict, rng: random.Random) -> tuple[dict, str]:
     role = a["keywords"][0].title()
     jobs = [{"title": f"{_pick(rng, ('Senior', 'Junior', 'Lead', ''))} {role} Engineer".strip(),
-             "company": _pick(rng, COMPANIES), "location": a["location"]} for _ in range(2)]  # fmt: skip
+             "company": _pick(rng, COMPANIES), "location": a["location"],
+             "salary_range": f"${40 + 5 * int(rng.random() * 10)},000 - ${95 + 5 * int(rng.random() * 10)},000"}
+            for _ in range(2)]  # fmt: skip
     listing = "\n".join(f"- {j['title']} at {j['company']}" for j in jobs)
     return {"jobs": jobs}, f"I found these openings in {a['location']}:\n{listing}"
 
@@ -1164,7 +1177,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
 
 
 # --- conversation phrasing ---------------------------------------------------------------------------
-OPENERS = ("", "", "", "Hi, ", "Hello! ", "Hey, ", "Hi there. ", "Good morning! ")  # "Hi, " lowercases what follows
+OPENERS = ("", "", "", "Hi, ", "Hello! ", "Hey, ", "Hi there. ", "Good morning! ", "Hi, I hope you're doing well. ",
+           "Hello, I need some help with something. ", "Hey, I was wondering if you could help me out. ",
+           "Hi there, I have a quick request. ")  # fmt: skip  # "Hi, " lowercases what follows
 FOLLOW_UP_OPENERS = ("Great, thanks! ", "Thanks. ", "Okay. ", "That's helpful. ", "Perfect. ", "Awesome! ", "")
 THANKS = ("Thank you!", "Thanks, that's all I needed.", "Great, thank you so much!", "Perfect, thanks for your help.",
           "That's great, thanks.", "Thanks a lot!", "Awesome, appreciate it.", "Merci beaucoup! 🙏")  # fmt: skip
@@ -1173,6 +1188,14 @@ WELCOMES = ("You're welcome! If you have any other questions, feel free to ask."
             "Happy to help! Have a great day. 😊", "Anytime! Enjoy your day.", "My pleasure! Take care.",
             "Glad I could help!", "You're welcome. Have a nice day!",
             "No problem at all. Have a good one!")  # fmt: skip
+# A sentence a user may say before a direct request.
+REQUEST_CONTEXTS = ("I'm trying to get a few things sorted out today. ", "I've been meaning to do this for a while. ",
+                    "A friend told me you could help with this. ", "I'm in a bit of a hurry, so thanks in advance. ",
+                    "I need some help with something. ", "This is for a project I'm working on. ",
+                    "I'm planning ahead for next week. ", "I hope this isn't too much trouble. ")  # fmt: skip
+REPLY_TAILS = ("Is there anything else I can help you with?", "Let me know if you need anything else.",
+               "If you have any other questions, feel free to ask.",
+               "Would you like me to look up anything else for you?")  # fmt: skip
 BEFORE_CALL = ("Sure, let me check that for you.", "Of course, I can help you with that. Let's get started.",
                "Give me a moment while I look that up.", "Alright, I'll take care of it.")  # fmt: skip
 ERROR_MESSAGES = ("Invalid input provided", "Service temporarily unavailable", "Rate limit exceeded",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from glaive_assets.artifacts import Artifact
+from glaive_assets.storage.artifacts import Artifact
 from glaive_assets.core.jsonio import read_jsonl
 from glaive_assets.training.config import SPLITS, TRAINING_PATHS, TrainingConfig
 from glaive_assets.training.plan import TrainingPlan, plan_training_set

@@ -22,7 +22,7 @@ import orjson
 
 # The project's atomic writer; the training files are not in artifacts.ARTIFACT_PATHS (yet), so the
 # writer is opened here directly instead of through artifacts.write_jsonl.
-from glaive_assets.artifacts import Artifact, JsonlWriter, _atomic_file
+from glaive_assets.storage.artifacts import Artifact, JsonlWriter, atomic_file
 from glaive_assets.core.jsonio import dumps_line
 from glaive_assets.training.config import DROP_REASONS, SPLITS, TRAINING_PATHS
 from glaive_assets.training.plan import NOT_DROPPED, TrainingPlan
@@ -93,7 +93,7 @@ def write_training_set(data_dir: Path, chatml_lines: Iterable[bytes], plan: Trai
     names = (*SPLITS, "dropped")
     paths = {name: data_dir / TRAINING_PATHS[name] for name in names}
     with ExitStack() as stack:
-        writers = {name: JsonlWriter(stack.enter_context(_atomic_file(paths[name]))) for name in names}
+        writers = {name: JsonlWriter(stack.enter_context(atomic_file(paths[name]))) for name in names}
         split_writers = [writers[name] for name in SPLITS]
         position = -1
         for position, line in enumerate(chatml_lines):
@@ -118,6 +118,6 @@ def write_training_report(data_dir: Path, report: dict[str, Any]) -> Artifact:
     """training/training_report.json, strict JSON, indented (as artifacts.write_json writes reports)."""
     path = data_dir / TRAINING_PATHS["report"]
     body = orjson.dumps(orjson.loads(dumps_line(report)), option=orjson.OPT_INDENT_2) + b"\n"
-    with _atomic_file(path) as handle:
+    with atomic_file(path) as handle:
         handle.write(body)
     return Artifact("training_report", path, 1, hashlib.sha256(body).hexdigest(), len(body))
