@@ -19,7 +19,7 @@ RAW = dg.AssetKey("glaive_raw")
 # Every artifact asset: glaive_raw and everything downstream of it (not the observed glaive_source).
 ARTIFACT_ASSETS = dg.AssetSelection.assets(RAW).downstream()
 ARTIFACT_KINDS = {"python", "json"}
-ARTIFACT_CODE_VERSION = "1"
+ARTIFACT_CODE_VERSION = "1"  # an asset whose output changes declares its own, higher one
 
 # Refresh when an upstream asset updates, but never past a failed blocking check: plain eager()
 # ignores failed blocking checks, hence the second condition.
@@ -29,10 +29,11 @@ REFRESH_WHEN_UPSTREAM_UPDATES = (
 
 
 def artifact_policy(spec: dg.AssetSpec) -> dg.AssetSpec:
-    """What every artifact asset shares: its kinds, its code version and, downstream of glaive_raw,
-    the refresh condition. glaive_raw has none: the source sensor, the schedule, the UI and the CLI
-    drive it."""
-    spec = spec.replace_attributes(code_version=ARTIFACT_CODE_VERSION).merge_attributes(kinds=ARTIFACT_KINDS)
+    """What every artifact asset shares: its kinds, its code version (unless it declares one) and,
+    downstream of glaive_raw, the refresh condition. glaive_raw has none: the source sensor, the
+    schedule, the UI and the CLI drive it."""
+    spec = spec.replace_attributes(code_version=spec.code_version or ARTIFACT_CODE_VERSION)
+    spec = spec.merge_attributes(kinds=ARTIFACT_KINDS)
     if spec.key == RAW:
         return spec
     return spec.replace_attributes(automation_condition=REFRESH_WHEN_UPSTREAM_UPDATES)

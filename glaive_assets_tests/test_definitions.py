@@ -73,6 +73,7 @@ def test_artifact_policy_on_one_spec():
     report = artifact_policy(dg.AssetSpec("some_report", group_name="quality"))
     assert (report.kinds, report.code_version, report.group_name) == ({"python", "json"}, "1", "quality")
     assert report.automation_condition.get_label() == "eager, unless an upstream blocking check failed"
+    assert artifact_policy(dg.AssetSpec("changed_report", code_version="2")).code_version == "2"
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, dg.in_process_executor), ("multiprocess", dg.multiprocess_executor)])

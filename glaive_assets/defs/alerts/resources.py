@@ -1,4 +1,5 @@
-"""The Slack resource, built from the environment: dagster-slack's SlackResource with a base URL, a channel, a timeout and an optional token.
+"""The Slack resource, built from the environment: dagster-slack's SlackResource with a base URL, a
+channel, a timeout and an optional token. (Sending is glaive_assets.alerts.send, which needs no Dagster.)
 
 SLACK_BOT_TOKEN      bot token; unset or blank -> alerts are skipped, the pipeline still runs
 SLACK_CHANNEL        channel to post to, default "#automend-alerts"
