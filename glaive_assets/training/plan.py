@@ -42,7 +42,7 @@ class TrainingPlan:
     split: np.ndarray  # int8: an index into config.SPLITS, or NOT_IN_A_SPLIT (dropped)
     sample_weight: np.ndarray  # float64: the train rows' weights; 1.0 for validation and test
     codes: np.ndarray  # (rows, len(SLICES)) uint8 slice codes
-    keys: RowKeyTable  # each row's exact, near and structure keys (for the leakage check)
+    keys: RowKeyTable  # the split rows' exact, near and structure keys (for the leakage check)
     contamination: dict[int, Contamination]  # position -> the eval item it matched
     eval_items: dict[str, int]  # eval file -> items read
     weighting: Weighting
@@ -66,7 +66,7 @@ def strata_of(codes: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RowKeyTable:
-    """The dedup keys signatures.row_keys computed from each row's content, by row id."""
+    """The dedup keys signatures.row_keys computed from the content of the rows in the splits, by id."""
 
     ids: np.ndarray  # bytes
     exact: np.ndarray  # uint64
@@ -189,7 +189,7 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
         split=split,
         sample_weight=sample_weight,
         codes=codes,
-        keys=RowKeyTable(ids, exact, near, structure),
+        keys=RowKeyTable(ids[retained], exact[retained], near[retained], structure[retained]),
         contamination=contamination,
         eval_items=dict(eval_index.items_per_file),
         weighting=weighting,
