@@ -140,7 +140,7 @@ def candidate_pairs(signatures: np.ndarray, rows: np.ndarray, call_keys: np.ndar
     A bucket larger than max_bucket pairs each row with the max_bucket rows before it only, so a
     degenerate bucket cannot make the pair count quadratic.
     """
-    found = []
+    found = []  # each pair as one number, earlier * len(rows) + later, so np.unique works on 1-D codes
     for band in range(bands):
         column = band_key(signatures, rows, call_keys, band, bands)
         order = np.argsort(column, kind="stable")  # stable: positions stay ascending in a bucket
@@ -150,10 +150,10 @@ def candidate_pairs(signatures: np.ndarray, rows: np.ndarray, call_keys: np.ndar
             same = sorted_keys[lag:] == sorted_keys[:-lag]
             if not same.any():
                 break
-            found.append(np.stack((order[:-lag][same], order[lag:][same]), axis=1))
+            found.append(np.unique(order[:-lag][same] * len(rows) + order[lag:][same]))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    return np.stack(np.divmod(np.unique(np.concatenate(found)), len(rows)), axis=1)
 
 
 def similar_pairs(signatures: np.ndarray, rows: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
