@@ -7,8 +7,8 @@ odd, a bijection of the 64-bit values; the signature keeps, per permutation, 16 
 (remixed first, since a minimum's high bits are mostly 0). This is b-bit MinHash: two different
 minima agree by chance with probability 2^-16, so the share of equal slots still estimates the
 Jaccard similarity of the two bigram sets, at 2 bytes a slot instead of 4 or 8. With 64 slots the
-estimate's standard error at a similarity of 0.8 is 0.05 (measured on the 113k sample against the
-exact Jaccard of candidate pairs: correlation 0.89, mean absolute error 0.06).
+estimate's standard error at a similarity of 0.8 is 0.05 (`benchmarks/training.py --minhash N`
+measures the estimate against the exact Jaccard of the candidate pairs).
 
 LSH: the slots are cut into `bands` bands (8 of 8 slots by default); two rows are candidates when
 one band is equal in both and they have the same calls key (hashed into every band key). With 8 x 8,
@@ -16,10 +16,11 @@ a pair of similarity 0.9 becomes a candidate with probability 1 - (1 - 0.9^8)^8 
 0.77, 0.6 with 0.13. Candidates are then verified: similar when the share of equal slots is >= the
 threshold (0.8 by default).
 
-Why not datasketch: `python -m glaive_assets.benchmarks.training --datasketch 20000` times its
-MinHash.update_batch + MinHashLSH query/insert against this on the same texts (see that command for
-the figures); it builds a Python object per row and its index keeps a dict entry per band per row,
-where here a 2,048-row batch is a handful of numpy calls and a row keeps 2 bytes a permutation.
+Why not datasketch: `python -m glaive_assets.benchmarks.training --minhash 20000` times its
+MinHash.update_batch + MinHashLSH query/insert against this on the same texts (2.3x to 4.4x slower
+here, measured under load); it builds a Python object per row and its index keeps a dict entry per
+band per row, where here a 2,048-row batch is a handful of numpy calls and a row keeps 2 bytes a
+permutation.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def candidate_pairs(signatures: np.ndarray, rows: np.ndarray, call_keys: np.ndar
     A bucket larger than max_bucket pairs each row with the max_bucket rows before it only, so a
     degenerate bucket cannot make the pair count quadratic.
     """
-    found = []
+    found = []  # each pair as one number, earlier * len(rows) + later, so np.unique works on 1-D codes
     for band in range(bands):
         column = band_key(signatures, rows, call_keys, band, bands)
         order = np.argsort(column, kind="stable")  # stable: positions stay ascending in a bucket
@@ -150,10 +151,10 @@ def candidate_pairs(signatures: np.ndarray, rows: np.ndarray, call_keys: np.ndar
             same = sorted_keys[lag:] == sorted_keys[:-lag]
             if not same.any():
                 break
-            found.append(np.stack((order[:-lag][same], order[lag:][same]), axis=1))
+            found.append(np.unique(order[:-lag][same] * len(rows) + order[lag:][same]))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    return np.stack(np.divmod(np.unique(np.concatenate(found)), len(rows)), axis=1)
 
 
 def similar_pairs(signatures: np.ndarray, rows: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:

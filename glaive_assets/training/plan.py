@@ -1,10 +1,11 @@
 """The training plan: one streaming pass over the ChatML rows, then dedup, splits and weights on arrays.
 
-The pass keeps, per row, only fixed-size fields (about 200 bytes: five 8-byte keys, a 128-byte MinHash
-signature, the 32-byte id, eight slice codes) and never a conversation; the signatures and two keys
-are released once dedup is done. Everything after the pass is numpy
-over those arrays. The plan says where every row goes; write.write_training_set then streams the
-same file again to write the splits and the ledger.
+The pass keeps, per row, only fixed-size fields (about 220 bytes: five 8-byte keys, a 128-byte MinHash
+signature, the 32-byte id, eight slice codes; see columns.py) and never a conversation; the
+signatures are released once dedup is done. Everything after the pass is numpy over those arrays.
+The plan says where every row goes; write.write_training_set then streams the same file again to
+write the splits and the ledger. Measured peak RSS of the whole stage at 985k ChatML rows: 410 MiB
+(benchmarks/training.py).
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from glaive_assets.training.columns import ScanColumns
 from glaive_assets.training.config import CONTAMINATED, DROP_REASONS, SPLITS, TrainingConfig
 from glaive_assets.training.decontaminate import Contamination, EvalIndex, build_eval_index, find_contamination
 from glaive_assets.training.dedup import KEPT, NO_ROW, STAGES, DedupKeys, find_duplicates
-from glaive_assets.qa.stats import SLICES
-from glaive_assets.training.minhash import MinHasher, WordHasher
+from glaive_assets.training.minhash import WordHasher
 from glaive_assets.training.signatures import row_signature
 from glaive_assets.training.splits import NOT_IN_A_SPLIT, assign_splits
 from glaive_assets.training.weights import Weighting, slice_codes, weigh_train_rows
 
-_BATCH_ROWS = 2048  # rows per MinHash batch: bounds the (num_perm x shingles) temporary to ~16 MB
 COMPLEXITY_SLICE, TURN_SLICE = 0, 2  # positions of complexity_tier and turn_bucket in qa.stats.SLICES
 NOT_DROPPED = -1
 _STAGE_REASONS = np.array([DROP_REASONS.index(f"duplicate_{stage}") for stage in STAGES], dtype=np.int8)
@@ -42,7 +42,7 @@ class TrainingPlan:
     split: np.ndarray  # int8: an index into config.SPLITS, or NOT_IN_A_SPLIT (dropped)
     sample_weight: np.ndarray  # float64: the train rows' weights; 1.0 for validation and test
     codes: np.ndarray  # (rows, len(SLICES)) uint8 slice codes
-    keys: RowKeyTable  # each row's exact, near and structure keys (for the leakage check)
+    keys: RowKeyTable  # the split rows' exact, near and structure keys (for the leakage check)
     contamination: dict[int, Contamination]  # position -> the eval item it matched
     eval_items: dict[str, int]  # eval file -> items read
     weighting: Weighting
@@ -66,7 +66,7 @@ def strata_of(codes: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RowKeyTable:
-    """The dedup keys signatures.row_keys computed from each row's content, by row id."""
+    """The dedup keys signatures.row_keys computed from the content of the rows in the splits, by id."""
 
     ids: np.ndarray  # bytes
     exact: np.ndarray  # uint64
@@ -74,74 +74,22 @@ class RowKeyTable:
     structure: np.ndarray  # uint64
 
 
-# The per-row fields the pass keeps, in the order of a batch tuple.
-_COLUMN_TYPES = {
-    "source_index": np.int64, "exact": np.uint64, "near": np.uint64, "calls": np.uint64,
-    "structure": np.uint64, "ids": np.bytes_, "codes": np.uint8, "word_counts": np.int64,
-}
-
-
-class _Columns:
-    """Per-row fields: a list of tuples for the current batch, numpy chunks for the rows before it."""
-
-    def __init__(self, num_perm: int) -> None:
-        self.batch: list[tuple] = []
-        self.batch_words: list[int] = []  # the batch's user-word hashes, end to end
-        self.chunks: dict[str, list[np.ndarray]] = {name: [] for name in _COLUMN_TYPES}
-        self.signatures: list[np.ndarray] = []
-        self.hasher = MinHasher(num_perm)
-
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        for (name, dtype), values in zip(_COLUMN_TYPES.items(), zip(*self.batch)):
-            self.chunks[name].append(np.array(values, dtype=dtype))
-        self.signatures.append(self.hasher.signatures(np.array(self.batch_words, dtype=np.uint64),
-                                                      self.chunks["word_counts"][-1]))
-        self.batch.clear()
-        self.batch_words.clear()
-
-    def column(self, name: str) -> np.ndarray:
-        """The whole column; its chunks are released."""
-        if name == "signatures":
-            return _join(self.signatures, (self.hasher.num_perm,), np.uint16)
-        return _join(self.chunks.pop(name), (len(SLICES),) if name == "codes" else (), _COLUMN_TYPES[name])
-
-
-def _join(parts: list[np.ndarray], row_shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-    """np.concatenate(parts), emptying `parts` chunk by chunk so the copy never doubles the memory."""
-    if not parts:
-        return np.empty((0, *row_shape), dtype=dtype)
-    width_dtype = parts[0].dtype if dtype is not np.bytes_ else np.dtype(f"S{max(part.dtype.itemsize for part in parts)}")
-    out = np.empty((sum(len(part) for part in parts), *row_shape), dtype=width_dtype)
-    start = 0
-    parts.reverse()
-    while parts:
-        part = parts.pop()
-        out[start:start + len(part)] = part
-        start += len(part)
-    return out
-
-
 def _scan(rows: Iterable[dict[str, Any]], index: EvalIndex, config: TrainingConfig
-          ) -> tuple[_Columns, dict[int, Contamination]]:
-    columns = _Columns(config.minhash.num_perm)
-    add, add_words = columns.batch.append, columns.batch_words.extend
+          ) -> tuple[ScanColumns, dict[int, Contamination]]:
+    columns = ScanColumns(config.minhash.num_perm)
+    add = columns.add
     word_hashes = WordHasher().hashes
     contamination: dict[int, Contamination] = {}
     for position, row in enumerate(rows):
         signature = row_signature(row)
         keys = signature.keys
         user_words = " ".join(signature.user_turns).split()
-        add_words(word_hashes(user_words))
         add((row["metadata"]["source_index"], keys.exact, keys.near, keys.calls, keys.structure,
-             str(row["id"]).encode(), slice_codes(signature.slices), len(user_words)))
+             str(row["id"]).encode(), slice_codes(signature.slices), len(user_words)), word_hashes(user_words))
         if index:
             found = find_contamination(index, signature.user_turns)
             if found is not None:
                 contamination[position] = found
-        if len(columns.batch) >= _BATCH_ROWS:
-            columns.flush()
     columns.flush()
     return columns, contamination
 
@@ -156,12 +104,13 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
     if eval_index is None:
         eval_index = build_eval_index(config.eval_sets, config.ngram_words)
     columns, contamination = _scan(chatml_rows, eval_index, config)
-    source_index = columns.column("source_index")
-    signatures = columns.column("signatures")
-    ids, exact, near = columns.column("ids"), columns.column("exact"), columns.column("near")
-    keys = DedupKeys(source_index, exact, near, columns.column("calls"), signatures, columns.column("word_counts") > 0)
+    source_index, ids, exact, near = (columns.column(name) for name in ("source_index", "ids", "exact", "near"))
+    codes, structure = columns.column("codes"), columns.column("structure")
+    keys = DedupKeys(source_index, exact, near, columns.column("calls"), columns.column("signatures"),
+                     columns.column("word_counts") > 0)
+    del columns  # the signatures (128 bytes a row) go with `keys` once dedup is done
     dedup = find_duplicates(keys, config.minhash, config.max_bucket_pairs)
-    del keys, signatures
+    del keys
 
     reason = np.full(len(source_index), NOT_DROPPED, dtype=np.int8)
     duplicate = dedup.stage != KEPT
@@ -171,7 +120,6 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
     is_duplicate = (reason != NOT_DROPPED) & (reason != DROP_REASONS.index(CONTAMINATED))
     duplicate_of = np.where(is_duplicate, dedup.duplicate_of, NO_ROW)
 
-    codes, structure = columns.column("codes"), columns.column("structure")
     split = np.full(len(source_index), NOT_IN_A_SPLIT, dtype=np.int8)
     retained = np.flatnonzero(reason == NOT_DROPPED)
     split[retained] = assign_splits(structure[retained], strata_of(codes[retained]), config.split_fractions,
@@ -180,7 +128,7 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
     weighting = weigh_train_rows(codes[train], config.weight_threshold)
     sample_weight = np.ones(len(source_index))
     sample_weight[train] = weighting.weights
-    plan = TrainingPlan(
+    return TrainingPlan(
         config=config,
         ids=ids,
         source_index=source_index,
@@ -189,10 +137,9 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
         split=split,
         sample_weight=sample_weight,
         codes=codes,
-        keys=RowKeyTable(ids, exact, near, structure),
+        keys=RowKeyTable(ids[retained], exact[retained], near[retained], structure[retained]),
         contamination=contamination,
         eval_items=dict(eval_index.items_per_file),
         weighting=weighting,
         lsh_candidate_pairs=dedup.candidate_pairs,
     )
-    return plan

@@ -19,3 +19,11 @@ def test_the_stage_runs_in_a_child_and_reports_its_figures():
     assert sum(figures["rows"].values()) == figures["chatml_rows"]
     assert sum(figures["dropped"].values()) == figures["rows"]["dropped"]
     assert figures["peak_rss_mib"] >= figures["rss_after_imports_mib"] > 0
+
+
+def test_the_minhash_comparison_reports_speed_and_accuracy():
+    from glaive_assets.benchmarks.training import compare_minhash
+
+    report = compare_minhash(300, seed=42)
+    assert report.startswith("training.minhash over ")
+    assert "correlation" in report and "mean absolute error" in report
