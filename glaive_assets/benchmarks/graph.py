@@ -12,7 +12,8 @@ Inputs, each written once as a raw JSON-lines file (one `orjson.dumps(row)` a li
   (benchmarks.real_rows), repeated in order to --real-rows rows (default 112,960, the real dataset's size).
 
 For each input the same run times the bare `orjson.loads` of every line of that file (reading it too;
-best of 3) and reports the graph's wall time as a multiple of it. The graph runs in a fresh child process
+best of 3) and reports the graph's wall time as a multiple of it, and the CPU seconds of the graph's whole
+process tree (user + system), which a busy machine inflates less than the wall time. The graph runs in a fresh child process
 with its own DAGSTER_HOME and data dir, so the figures include Dagster's start-up and the GX import.
 Memory: the largest single process (getrusage) and the peak of the whole process tree, summed (sampled
 from /proc every 0.1 s): dagster plus every process it spawns.
@@ -116,7 +117,12 @@ def run_graph(kind: str, rows: int) -> dict:
         env.pop("SLACK_BOT_TOKEN", None)
         dagster = Path(sys.executable).with_name("dagster")
         command = [str(dagster), "asset", "materialize", "-m", "glaive_assets", "--select", "*"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         completed, wall, tree_peak_kib = _run_measured(command, env)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU seconds of the whole tree (every process is waited for): a figure that a busy machine inflates
+        # much less than the wall time.
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         # getrusage gives the largest single process of all children so far (runs go in ascending size, so
         # it is this run's); the sampled tree peak adds up every process alive at once.
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -130,6 +136,7 @@ def run_graph(kind: str, rows: int) -> dict:
             "bare_decode_s": round(bare, 2),
             "wall_s": round(wall, 2),
             "ratio": round(wall / bare, 1),
+            "cpu_s": round(cpu, 1),
             "peak_rss_mib": round(peak_kib / 1024, 1),
             "peak_tree_rss_mib": round(max(tree_peak_kib, peak_kib) / 1024, 1),
             "raw": artifacts["glaive_raw"]["rows"],
@@ -172,14 +179,14 @@ def main(argv: list[str] | None = None) -> None:
             runs.append(("real", args.real_rows))
     # Ascending sizes: getrusage's peak covers every child so far, so it is the current run's only then.
     runs.sort(key=lambda run: (run[1], run[0] != "generated"))
-    print(f"{'input':<10} {'rows':>10} {'input MB':>9} {'bare s':>7} {'wall s':>7} {'x bare':>7} {'max proc MiB':>13} "
+    print(f"{'input':<10} {'rows':>10} {'input MB':>9} {'bare s':>7} {'wall s':>7} {'x bare':>7} {'cpu s':>7} {'max proc MiB':>13} "
           f"{'tree MiB':>9} {'raw':>10} {'processed':>10} {'rejects':>8} {'chatml':>10}  targets")
     walls: dict[tuple[str, int], float] = {}
     for kind, rows in runs:
         result = run_graph(kind, rows)
         walls[kind, rows] = result["wall_s"]
         print(f"{kind:<10} {rows:>10,} {result['input_mb']:>9} {result['bare_decode_s']:>7} {result['wall_s']:>7} "
-              f"{result['ratio']:>7} {result['peak_rss_mib']:>13} {result['peak_tree_rss_mib']:>9} {result['raw']:>10,} "
+              f"{result['ratio']:>7} {result['cpu_s']:>7} {result['peak_rss_mib']:>13} {result['peak_tree_rss_mib']:>9} {result['raw']:>10,} "
               f"{result['processed']:>10,} {result['rejects']:>8,} {result['chatml']:>10,}  {verdicts(result, walls)}",
               flush=True)
 

@@ -85,13 +85,13 @@ def deviations(shape: RowShape, reference: RowShape) -> dict[str, float]:
 
 def format_table(columns: dict[str, RowShape]) -> str:
     """A plain-text table, one column per measured set of rows."""
-    names = list(columns)
-    lines = [f"{'figure':<16}" + "".join(f"{name:>18}" for name in names)]
+    widths = {name: max(14, len(name)) + 2 for name in columns}
+    lines = [f"{'figure':<16}" + "".join(f"{name:>{widths[name]}}" for name in columns)]
     for figure in ("rows", *FIGURES):
         cells = []
-        for name in names:
-            value = getattr(columns[name], figure)
-            cells.append(f"{value:>18,}" if isinstance(value, int) else f"{value:>18,.2f}")
+        for name, shape in columns.items():
+            value = getattr(shape, figure)
+            cells.append(f"{value:>{widths[name]},}" if isinstance(value, int) else f"{value:>{widths[name]},.2f}")
         lines.append(f"{figure:<16}" + "".join(cells))
     return "\n".join(lines)
 

@@ -1,6 +1,7 @@
 """Throughput of the sample generator and the file readers.
 
     python -m glaive_assets.benchmarks.sources [--generate 1000000] [--rows 112960] [--sample-size 5000]
+    python -m glaive_assets.benchmarks.sources --generate 100000 --generate-only   # the generator alone
 
 Generates --generate rows (timed, not kept), then writes --rows generated rows as .jsonl and as an
 indented .json array (the hub file's shape) into a temporary directory, and times reading each one
@@ -36,9 +37,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=SAMPLE_ALL_ROWS, help="rows in the files the readers read")
     parser.add_argument("--sample-size", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--generate-only", action="store_true", help="time the generator, skip the files")
     args = parser.parse_args(argv)
 
     _timed(f"generate {args.generate:,} rows", iter_sample_rows(args.generate, args.seed), args.generate)
+    if args.generate_only:
+        return
     with tempfile.TemporaryDirectory(prefix="glaive-sources-bench-") as folder:
         jsonl, array = Path(folder) / "rows.jsonl", Path(folder) / "rows.json"
         rows = [row for _, row in iter_sample_rows(args.rows, args.seed)]
