@@ -88,7 +88,12 @@ def _read_call(call: dict, walk: _Walk) -> None:
             pass  # kept as its text
     if isinstance(arguments, dict):
         walk.call_parts.append(f"{name}({','.join(sorted(arguments))})")
-        _value_texts(arguments, walk.value_texts)
+        texts = walk.value_texts
+        for value in arguments.values():  # a string value inline (most are): one call fewer
+            if type(value) is str:
+                texts.append(value)
+            else:
+                _value_texts(value, texts, 1)
     else:
         walk.call_parts.append(f"{name}(<{type(arguments).__name__}>)")
     walk.calls.append([name, arguments])
