@@ -63,7 +63,7 @@ def training_exports(context: dg.AssetExecutionContext, config: TrainingExportsC
     report = read_json(training_report.path)
     for export_format in EXPORT_FORMATS:
         name = asset_name(export_format)
-        if name not in context.selected_output_names:
+        if dg.AssetKey(name) not in context.selected_asset_keys:
             continue
         if export_format not in formats:
             context.log.info(f"{name}: not written, the format is off (formats: {', '.join(formats) or 'none'})")
