@@ -1,5 +1,5 @@
 """The trainer-ready exports of the training set, one asset per format (hf, openai, sharegpt), written by
-one step that reads the split files once per format. Downstream of training_set, so they wait for its
+one step that reads the split files once for all formats. Downstream of training_set, so they wait for its
 blocking checks. The logic is glaive_assets.exports."""
 
 from typing import Any, Optional
@@ -10,7 +10,7 @@ from pydantic import Field
 from glaive_assets.config.settings import export_formats_from_env
 from glaive_assets.defs.metadata import counts_table, json_preview, output
 from glaive_assets.defs.resources import GlaiveStorage
-from glaive_assets.exports.write import EXPORT_FORMATS, SPLITS, ExportResult, write_export
+from glaive_assets.exports.write import EXPORT_FORMATS, SPLITS, ExportResult, write_exports
 from glaive_assets.sources.readers.hf import HF_REVISION
 from glaive_assets.storage.artifacts import Artifact, ArtifactSet, RawArtifact, artifact_files, artifact_folder, read_json
 
@@ -55,12 +55,13 @@ class TrainingExportsConfig(dg.Config):
 )
 def training_exports(context: dg.AssetExecutionContext, config: TrainingExportsConfig, storage: GlaiveStorage,
                      training_set: ArtifactSet, training_report: Artifact, glaive_raw: RawArtifact):
-    """Each chosen format (config) of those selected: three split files and the card or dataset_info.json."""
+    """Each chosen format (config) of those selected: three split files and the card or dataset_info.json,
+    all in one pass over the training set's split files."""
     try:
         formats = config.resolve()
     except ValueError as error:
         raise dg.Failure(description=f"export config: {error}") from None
-    report = read_json(training_report.path)
+    chosen = {}
     for export_format in EXPORT_FORMATS:
         name = asset_name(export_format)
         if dg.AssetKey(name) not in context.selected_asset_keys:
@@ -68,9 +69,13 @@ def training_exports(context: dg.AssetExecutionContext, config: TrainingExportsC
         if export_format not in formats:
             context.log.info(f"{name}: not written, the format is off (formats: {', '.join(formats) or 'none'})")
             continue
-        splits = {split: training_set.parts[split].iter_records() for split in SPLITS}
-        result = write_export(export_format, artifact_folder(storage.root, name), splits, report,
-                              source_revision(glaive_raw))
+        chosen[export_format] = artifact_folder(storage.root, name)
+    if not chosen:
+        return
+    splits = {split: training_set.parts[split].iter_records() for split in SPLITS}
+    results = write_exports(chosen, splits, read_json(training_report.path), source_revision(glaive_raw))
+    for export_format, result in results.items():
+        name = asset_name(export_format)
         _check_rows(result, training_set)
         artifact = ArtifactSet.of(name, _parts(storage, name, result))
         yield output(artifact, _export_metadata(artifact, result), output_name=name)
