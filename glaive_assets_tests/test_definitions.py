@@ -19,15 +19,18 @@ from glaive_assets.definitions import (
 )
 from glaive_assets_tests.harness.dagster_helpers import code_location
 
+EXPORTS = {"training_export_hf", "training_export_openai", "training_export_sharegpt"}
 EXPECTED_ASSETS = {
     "glaive_source", "glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml",
-    "validation_report", "anomaly_report", "bias_report", "pipeline_summary",
+    "validation_report", "anomaly_report", "bias_report", "pipeline_summary", "training_set", "training_report",
+    *EXPORTS,
 }
 DOWNSTREAM = EXPECTED_ASSETS - {"glaive_source", "glaive_raw"}
 GROUPS = {
     "glaive_source": "ingest", "glaive_raw": "ingest", "glaive_processed": "transform", "glaive_rejects": "transform",
     "glaive_chatml": "transform", "validation_report": "quality", "anomaly_report": "quality",
-    "bias_report": "quality", "pipeline_summary": "summary",
+    "bias_report": "quality", "pipeline_summary": "summary", "training_set": "training", "training_report": "training",
+    **dict.fromkeys(EXPORTS, "exports"),
 }
 
 
@@ -44,8 +47,10 @@ def test_code_location_has_every_asset_check_sensor_schedule_and_resource():
     assert keys == EXPECTED_ASSETS
     check_keys = {(key.asset_key.to_user_string(), key.name) for key in repository.asset_graph.asset_check_keys}
     assert ("glaive_processed", "schema_suite") in check_keys
-    assert {asset for asset, _ in check_keys} == {"glaive_processed"}
-    assert len(check_keys) == 1 + 8 + 4  # schema, eight anomaly rules, four bias families
+    assert {asset for asset, _ in check_keys} == {"glaive_processed", "training_set"}
+    assert len(check_keys) == 1 + 8 + 4 + 4  # schema, eight anomaly rules, four bias families; the training set's four
+    assert {name for asset, name in check_keys if asset == "training_set"} == {
+        "accounting", "no_split_leakage", "decontaminated", "stratification"}
     sensors = {sensor.name: sensor for sensor in repository.sensor_defs}
     assert set(sensors) == {"glaive_source_changed", "glaive_automation", "slack_on_check_failure", "slack_on_run_failure"}
     assert {sensor.default_status for sensor in sensors.values()} == {dg.DefaultSensorStatus.RUNNING}
@@ -100,7 +105,7 @@ def test_libraries_import_no_dagster_and_the_location_imports_no_great_expectati
         "glaive_assets.sources.readers, glaive_assets.sources.fingerprint, glaive_assets.qa.anomaly, "
         "glaive_assets.qa.bias, glaive_assets.qa.summary, glaive_assets.storage.stages, "
         "glaive_assets.storage.manifest, glaive_assets.storage.outputs, glaive_assets.config.settings, "
-        "glaive_assets.alerts"
+        "glaive_assets.alerts, glaive_assets.training.stage, glaive_assets.training.report, glaive_assets.exports.write"
     )
     assert not {name for name in libraries if name == "dagster" or name.startswith("dagster.")}
     location = _imported_modules_after("import glaive_assets; glaive_assets.code_location()")

@@ -12,7 +12,8 @@ from glaive_assets.storage.manifest import read_manifest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DG = Path(sys.executable).with_name("dg")
 ARTIFACT_ASSETS = ["anomaly_report", "bias_report", "glaive_chatml", "glaive_processed", "glaive_raw",
-                   "glaive_rejects", "pipeline_summary", "validation_report"]
+                   "glaive_rejects", "pipeline_summary", "training_export_hf", "training_export_openai",
+                   "training_export_sharegpt", "training_report", "training_set", "validation_report"]
 
 
 def _dg(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -38,7 +39,7 @@ def test_dg_check_defs_and_list_defs(tmp_path):
     assert sorted(sensor["name"] for sensor in inventory["sensors"]) == [
         "glaive_automation", "glaive_source_changed", "slack_on_check_failure", "slack_on_run_failure"]
     assert [schedule["name"] for schedule in inventory["schedules"]] == ["glaive_weekly_refresh"]
-    assert len(inventory["asset_checks"]) == 13
+    assert len(inventory["asset_checks"]) == 13 + 4  # glaive_processed's, the training set's
 
 
 def test_dg_launch_materializes_every_asset(tmp_path):
@@ -49,3 +50,4 @@ def test_dg_launch_materializes_every_asset(tmp_path):
     assert manifest["glaive_raw"]["rows"] == 200
     assert (manifest["glaive_raw"]["requested_sample_size"], manifest["glaive_raw"]["seed"]) == (200, 3)
     assert manifest["glaive_processed"]["rows"] + manifest["glaive_rejects"]["rows"] == 200
+    assert manifest["training_set"]["rows"] == manifest["glaive_chatml"]["rows"]  # splits + ledger

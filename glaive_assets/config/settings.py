@@ -14,6 +14,7 @@ from pathlib import Path
 DEFAULT_SOURCE = "sample"
 DEFAULT_SAMPLE_SIZE = 5000
 DEFAULT_SEED = 42
+DEFAULT_EXPORT_FORMATS = ("hf", "openai", "sharegpt")
 
 
 class SettingsError(ValueError):
@@ -67,6 +68,23 @@ class SourceSettings:
 def data_dir_from_env() -> Path:
     """GLAIVE_DATA_DIR, default `data/` under the working directory."""
     return Path(os.environ.get("GLAIVE_DATA_DIR", "").strip() or "data").resolve()
+
+
+def comma_list_env(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A comma-separated environment variable as its non-blank items; `default` when unset or blank."""
+    items = tuple(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
+    return items or default
+
+
+def eval_sets_from_env() -> tuple[str, ...]:
+    """GLAIVE_EVAL_SETS: the eval files (BFCL or OpenAI-messages JSON lines) the training set is
+    decontaminated against, comma-separated; none by default."""
+    return comma_list_env("GLAIVE_EVAL_SETS")
+
+
+def export_formats_from_env() -> tuple[str, ...]:
+    """GLAIVE_EXPORT_FORMATS: the trainer-ready exports to write, comma-separated; all three by default."""
+    return comma_list_env("GLAIVE_EXPORT_FORMATS", DEFAULT_EXPORT_FORMATS)
 
 
 def use_multiprocess_executor() -> bool:

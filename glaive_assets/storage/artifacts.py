@@ -28,6 +28,28 @@ ARTIFACT_PATHS: dict[str, str] = {
     "anomaly_report": "processed/validation/anomaly_report.json",
     "bias_report": "processed/validation/bias_report.json",
     "pipeline_summary": "processed/pipeline_summary.json",
+    "training_report": "training/training_report.json",
+}
+
+_SPLITS = ("train", "validation", "test")
+
+
+def _export_files(folder: str, extra_part: str, extra_file: str) -> dict[str, str]:
+    return {**{split: f"{folder}/{split}.jsonl" for split in _SPLITS}, extra_part: f"{folder}/{extra_file}"}
+
+
+# Asset key -> part -> file under the data dir, for the assets whose artifact is several files
+# (an ArtifactSet). Their files all sit in one folder.
+ARTIFACT_FILES: dict[str, dict[str, str]] = {
+    "training_set": {
+        "train": "training/train.jsonl",
+        "validation": "training/validation.jsonl",
+        "test": "training/test.jsonl",
+        "dropped": "training/dropped.jsonl",
+    },
+    "training_export_hf": _export_files("training/hf", "card", "README.md"),
+    "training_export_openai": _export_files("training/openai", "card", "README.md"),
+    "training_export_sharegpt": _export_files("training/sharegpt", "dataset_info", "dataset_info.json"),
 }
 
 _WRITE_BATCH_LINES = 4096
@@ -79,8 +101,42 @@ class RawArtifact(Artifact):
         }
 
 
+@dataclass(frozen=True)
+class ArtifactSet(Artifact):
+    """An artifact of several files (ARTIFACT_FILES): `path` is their folder, `rows` the lines of its
+    JSON-lines files summed, `sha256` a hash of the parts' names and hashes; `parts` holds each file."""
+
+    parts: dict[str, Artifact]
+
+    @classmethod
+    def of(cls, name: str, parts: dict[str, Artifact]) -> ArtifactSet:
+        folders = {artifact.path.parent for artifact in parts.values()}
+        if len(folders) != 1:
+            raise ValueError(f"the files of {name} must share one folder, got {sorted(map(str, folders))}")
+        listing = "".join(f"{part}\0{parts[part].sha256}\n" for part in sorted(parts))
+        return cls(
+            name, folders.pop(), sum(artifact.rows for artifact in parts.values() if artifact.path.suffix == ".jsonl"),
+            hashlib.sha256(listing.encode()).hexdigest(), sum(artifact.size_bytes for artifact in parts.values()),
+            parts,
+        )
+
+    def manifest_entry(self, data_dir: Path) -> dict[str, Any]:
+        files = {part: artifact.manifest_entry(data_dir) for part, artifact in self.parts.items()}
+        return {**super().manifest_entry(data_dir), "files": files}
+
+
 def artifact_path(data_dir: Path, name: str) -> Path:
     return data_dir / ARTIFACT_PATHS[name]
+
+
+def artifact_files(data_dir: Path, name: str) -> dict[str, Path]:
+    """Each file of a multi-file artifact (ARTIFACT_FILES), by part."""
+    return {part: data_dir / relative for part, relative in ARTIFACT_FILES[name].items()}
+
+
+def artifact_folder(data_dir: Path, name: str) -> Path:
+    """The folder that holds a multi-file artifact's files."""
+    return data_dir / Path(next(iter(ARTIFACT_FILES[name].values()))).parent
 
 
 @contextmanager

@@ -14,7 +14,17 @@ from typing import Any
 
 import orjson
 
-from glaive_assets.storage.artifacts import ARTIFACT_PATHS, Artifact, RawArtifact, atomic_file, artifact_path, read_json
+from glaive_assets.storage.artifacts import (
+    ARTIFACT_FILES,
+    ARTIFACT_PATHS,
+    Artifact,
+    ArtifactSet,
+    RawArtifact,
+    artifact_files,
+    artifact_path,
+    atomic_file,
+    read_json,
+)
 
 MANIFEST_PATH = "processed/manifest.json"
 RAW = "glaive_raw"
@@ -47,7 +57,10 @@ def read_manifest(data_dir: Path) -> dict[str, Any]:
 
 
 def load_artifact(data_dir: Path, name: str) -> Artifact:
-    """The handle on artifact `name` as its writer recorded it; glaive_raw comes back as a RawArtifact."""
+    """The handle on artifact `name` as its writer recorded it; glaive_raw comes back as a RawArtifact,
+    a multi-file artifact (ARTIFACT_FILES) as an ArtifactSet."""
+    if name in ARTIFACT_FILES:
+        return _load_artifact_set(data_dir, name)
     if name not in ARTIFACT_PATHS:
         raise KeyError(f"no artifact file is defined for asset {name!r}")
     path = artifact_path(data_dir, name)
@@ -66,3 +79,17 @@ def load_artifact(data_dir: Path, name: str) -> Artifact:
         seed=entry["seed"],
         unreadable_rows=entry["unreadable_rows"],
     )
+
+
+def _load_artifact_set(data_dir: Path, name: str) -> ArtifactSet:
+    entry = read_manifest(data_dir)["artifacts"].get(name)
+    recorded = (entry or {}).get("files", {})
+    parts = {}
+    for part, path in artifact_files(data_dir, name).items():
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist: materialize {name} first")
+        if part not in recorded:
+            raise FileNotFoundError(f"{data_dir / MANIFEST_PATH} has no entry for {name} ({part}): materialize {name} again")
+        counted = recorded[part]
+        parts[part] = Artifact(part, path, counted["rows"], counted["sha256"], counted["size_bytes"])
+    return ArtifactSet.of(name, parts)

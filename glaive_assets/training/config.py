@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from glaive_assets.qa.bias import DEFAULT_THRESHOLD
+from glaive_assets.storage.artifacts import ARTIFACT_FILES, ARTIFACT_PATHS
 from glaive_assets.training.minhash import MinHashParams
 
 SPLITS = ("train", "validation", "test")
@@ -17,14 +18,8 @@ DUPLICATE_NEAR = "duplicate_near"  # same normalized request and call signature 
 DUPLICATE_PARAPHRASE = "duplicate_paraphrase"  # user turns MinHash-similar to a kept row's, same calls
 DROP_REASONS = (CONTAMINATED, DUPLICATE_EXACT, DUPLICATE_NEAR, DUPLICATE_PARAPHRASE)
 
-# Files under the data dir.
-TRAINING_PATHS: dict[str, str] = {
-    "train": "training/train.jsonl",
-    "validation": "training/validation.jsonl",
-    "test": "training/test.jsonl",
-    "dropped": "training/dropped.jsonl",
-    "report": "training/training_report.json",
-}
+# Files under the data dir: the training_set and training_report artifacts of storage.artifacts' table.
+TRAINING_PATHS: dict[str, str] = {**ARTIFACT_FILES["training_set"], "report": ARTIFACT_PATHS["training_report"]}
 
 
 @dataclass(frozen=True)

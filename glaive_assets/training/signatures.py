@@ -172,7 +172,9 @@ def _slices(row: dict[str, Any], walk: _Walk) -> tuple[Any, ...]:
         metadata["has_error_handling"],
         walk.has_parallel,
         bool(tools),
-        has_refusal_text(walk.assistant_texts),
+        # has_error_handling is has_refusal or an error response, so only those rows can refuse (and only
+        # they pay for the refusal patterns: 20.6 -> 13.2 s of CPU for the plan at 113k sample rows)
+        metadata["has_error_handling"] and has_refusal_text(walk.assistant_texts),
         _domain_of_first_tool(name) if isinstance(name, str) else function_domain([name] if tools else []),
     )
 

@@ -20,8 +20,8 @@ from typing import Any, TypedDict
 
 import orjson
 
-# The project's atomic writer; the training files are not in artifacts.ARTIFACT_PATHS (yet), so the
-# writer is opened here directly instead of through artifacts.write_jsonl.
+# The project's atomic writer, opened here directly: write_jsonl writes single-file artifacts, and the
+# training set is four files (artifacts.ARTIFACT_FILES["training_set"]).
 from glaive_assets.storage.artifacts import Artifact, JsonlWriter, atomic_file
 from glaive_assets.core.jsonio import dumps_line
 from glaive_assets.training.config import DROP_REASONS, SPLITS, TRAINING_PATHS

@@ -1,6 +1,14 @@
 import pytest
 
-from glaive_assets.config.settings import SettingsError, SourceSettings, data_dir_from_env, int_env, use_multiprocess_executor
+from glaive_assets.config.settings import (
+    SettingsError,
+    SourceSettings,
+    data_dir_from_env,
+    eval_sets_from_env,
+    export_formats_from_env,
+    int_env,
+    use_multiprocess_executor,
+)
 
 
 def test_defaults_when_environment_is_empty(monkeypatch, tmp_path):
@@ -54,3 +62,16 @@ def test_source_settings_are_checked_when_made(source, sample_size, seed, messag
 
 def test_a_negative_seed_and_every_row_are_valid_settings():
     assert SourceSettings("hf", 0, -7) == SourceSettings(source="hf", sample_size=0, seed=-7)
+
+
+def test_eval_sets_and_export_formats_are_comma_lists_with_defaults(monkeypatch):
+    monkeypatch.delenv("GLAIVE_EVAL_SETS", raising=False)
+    monkeypatch.delenv("GLAIVE_EXPORT_FORMATS", raising=False)
+    assert eval_sets_from_env() == ()
+    assert export_formats_from_env() == ("hf", "openai", "sharegpt")
+    monkeypatch.setenv("GLAIVE_EVAL_SETS", " /e/bfcl.jsonl, ,/e/openai.jsonl ,")
+    monkeypatch.setenv("GLAIVE_EXPORT_FORMATS", "sharegpt")
+    assert eval_sets_from_env() == ("/e/bfcl.jsonl", "/e/openai.jsonl")
+    assert export_formats_from_env() == ("sharegpt",)
+    monkeypatch.setenv("GLAIVE_EXPORT_FORMATS", " , ")
+    assert export_formats_from_env() == ("hf", "openai", "sharegpt")

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from glaive_assets.core import reasons
-from glaive_assets.storage.artifacts import ARTIFACT_PATHS
+from glaive_assets.storage.artifacts import ARTIFACT_FILES, ARTIFACT_PATHS
 from glaive_assets.storage.manifest import MANIFEST_PATH, read_manifest
 from glaive_assets_tests.harness.dagster_helpers import (
     check_results,
@@ -24,7 +24,7 @@ from glaive_assets_tests.harness.dagster_helpers import (
     write_jsonl_source,
 )
 
-ALL_FILES = list(ARTIFACT_PATHS)
+ALL_ARTIFACTS = [*ARTIFACT_PATHS, *ARTIFACT_FILES]
 
 
 def test_whole_graph_on_the_sample(instance, data_dir):
@@ -33,11 +33,14 @@ def test_whole_graph_on_the_sample(instance, data_dir):
 
     # Every artifact exists, and the manifest's hash and row count are the file's.
     manifest = read_manifest(data_dir)["artifacts"]
-    assert set(manifest) == set(ALL_FILES)
-    for name, relative in ARTIFACT_PATHS.items():
+    assert set(manifest) == set(ALL_ARTIFACTS)
+    recorded = [(name, manifest[name], relative) for name, relative in ARTIFACT_PATHS.items()]
+    recorded += [(f"{name}/{part}", manifest[name]["files"][part], relative)
+                 for name, files in ARTIFACT_FILES.items() for part, relative in files.items()]
+    for name, entry, relative in recorded:
         body = (data_dir / relative).read_bytes()
-        assert manifest[name]["sha256"] == hashlib.sha256(body).hexdigest(), name
-        assert manifest[name]["size_bytes"] == len(body), name
+        assert entry["sha256"] == hashlib.sha256(body).hexdigest(), name
+        assert entry["size_bytes"] == len(body), name
     raw, processed, rejects, chatml = (read_lines(data_dir / ARTIFACT_PATHS[name]) for name in
                                        ("glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml"))
 

@@ -33,6 +33,11 @@ MATERIALIZABLE_ASSETS = (
     "anomaly_report",
     "bias_report",
     "pipeline_summary",
+    "training_set",
+    "training_report",
+    "training_export_hf",
+    "training_export_openai",
+    "training_export_sharegpt",
 )
 ALL_ASSETS = (SOURCE_ASSET, *MATERIALIZABLE_ASSETS)
 SAMPLE_SIZE = 300

@@ -17,6 +17,7 @@ from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.transform import process_row
 from glaive_assets.exports.write import SPLITS, ExportResult, write_export
 from glaive_assets.sources.sample import iter_sample_rows
+from glaive_assets_tests.harness.hf_offline import go_offline
 
 SAMPLE_ROWS = 400
 SAMPLE_SEED = 0
@@ -42,7 +43,7 @@ def split_row(processed: dict[str, Any], split: str, weight: float) -> dict[str,
 def processed_records() -> list[dict[str, Any]]:
     outcomes = (process_row(row, index) for index, row in iter_sample_rows(SAMPLE_ROWS, SAMPLE_SEED))
     records = [outcome.processed for outcome in outcomes if outcome.processed is not None]
-    assert len(records) == 391  # 9 of the 400 sample rows are rejects (malformed calls)
+    assert len(records) == 390  # 10 of the 400 sample rows are rejects (malformed calls)
     return records
 
 
@@ -74,14 +75,5 @@ def exports(tmp_path_factory, split_rows) -> dict[str, ExportResult]:
 
 @pytest.fixture
 def hf_offline(monkeypatch):
-    """The Hugging Face libraries offline for one test (undone after it, so no other test inherits it):
-    the consumer tests read local files only."""
-    import datasets.config
-    import huggingface_hub.constants
-
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    # both libraries read the variables at import time, which may already have happened
-    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
-    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    """The Hugging Face libraries offline for one test (undone after it)."""
+    go_offline(monkeypatch)

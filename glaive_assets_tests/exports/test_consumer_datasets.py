@@ -55,6 +55,8 @@ ARGUMENTS_PATH = ("messages", 2, "tool_calls", 0, "function", "arguments", "heig
 
 @pytest.mark.parametrize("export_format, moved", [
     ("hf", [(("train", 88, *ARGUMENTS_PATH), 1.7000000000000002, 1.7),
+            (("train", 227, *ARGUMENTS_PATH[:1], 10, *ARGUMENTS_PATH[2:]), 1.7000000000000002, 1.7),
+            (("train", 227, *ARGUMENTS_PATH[:1], 16, *ARGUMENTS_PATH[2:]), 1.7000000000000002, 1.7),
             (("train", 314, *ARGUMENTS_PATH), 1.7000000000000002, 1.7)]),
     ("openai", []),  # its arguments are strings
 ])
@@ -62,7 +64,7 @@ def test_the_folder_loads_as_three_splits_equal_to_the_lines(hf_offline, tmp_pat
     result = exports[export_format]
     loaded = datasets.load_dataset(str(result.folder), cache_dir=str(tmp_path / "cache"))
     assert list(loaded) == list(SPLITS)
-    assert {split: loaded[split].num_rows for split in SPLITS} == result.rows == {"train": 351, "validation": 20, "test": 20}
+    assert {split: loaded[split].num_rows for split in SPLITS} == result.rows == {"train": 350, "validation": 20, "test": 20}
     found = []
     for split, artifact in zip(SPLITS, result.artifacts):
         assert dict(loaded[split].features) == FEATURES[export_format]
@@ -79,7 +81,7 @@ def test_sharegpt_files_load_as_llama_factory_loads_them(hf_offline, tmp_path, e
         loaded = datasets.load_dataset("json", data_files=str(path), split="train", cache_dir=str(tmp_path / name))
         assert moved_floats(list(loaded), _lines(path)) == []
         counts[name] = loaded.num_rows
-    assert counts == {"glaive_train": 338, "glaive_validation": 19, "glaive_test": 20}
+    assert counts == {"glaive_train": 337, "glaive_validation": 19, "glaive_test": 20}
 
 
 def test_the_cards_features_decide_the_schema(hf_offline, tmp_path):

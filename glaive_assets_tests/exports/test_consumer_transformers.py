@@ -4,8 +4,8 @@ No model and no download: a word-level tokenizer is built with `tokenizers` and 
 PreTrainedTokenizerFast, with a tool-calling chat template written here in the common style: it
 renders each tool and each call's `function.arguments` with `| tojson`, as the Llama 3.1 and
 Qwen 2.5 templates do. Every rendered call is parsed back:
-- hf export: 304 calls, each arguments a JSON object equal to the processed record's; 0 double-encoded;
-- openai export: the same 304 calls all come out double-encoded (a JSON string holding the object),
+- hf export: 289 calls, each arguments a JSON object equal to the processed record's; 0 double-encoded;
+- openai export: the same 289 calls all come out double-encoded (a JSON string holding the object),
   which is why the README sends TRL and transformers users to the hf export.
 As a trainer does, the hf row's `tools` string is json.loads-ed before it goes to the template.
 """
@@ -74,7 +74,7 @@ def _is_double_encoded(arguments) -> bool:
 def test_hf_rows_render_every_call_with_object_arguments(tokenizer, exports, processed_by_id):
     rendered = double_encoded = 0
     lines = _lines(exports["hf"])
-    assert len(lines) == 391
+    assert len(lines) == 390
     for line in lines:
         tools = json.loads(line["tools"]) if line["tools"] is not None else None
         text = _render(tokenizer, line["messages"], tools)
@@ -90,7 +90,7 @@ def test_hf_rows_render_every_call_with_object_arguments(tokenizer, exports, pro
             assert [json.loads(tool) for tool in TOOLS.search(text).group(1).splitlines()] == tools
             assert [tool["function"] for tool in tools] == record["tools"]
     print(f"\nhf export: {rendered} calls rendered, {double_encoded} double-encoded")
-    assert (rendered, double_encoded) == (304, 0)
+    assert (rendered, double_encoded) == (289, 0)
 
 
 def test_openai_rows_render_every_call_double_encoded(tokenizer, exports, processed_by_id):
@@ -104,7 +104,7 @@ def test_openai_rows_render_every_call_double_encoded(tokenizer, exports, proces
         rendered += len(calls)
         double_encoded += sum(_is_double_encoded(call["arguments"]) for call in calls)
     print(f"\nopenai export: {rendered} calls rendered, {double_encoded} double-encoded")
-    assert (rendered, double_encoded) == (304, 304)
+    assert (rendered, double_encoded) == (289, 289)
 
 
 def test_one_call_renders_as_a_trainer_sees_it(tokenizer, exports):
@@ -126,7 +126,7 @@ def test_the_tools_string_must_be_decoded_first(tokenizer, exports):
 
 def test_through_datasets_as_trl_reads_it(hf_offline, tmp_path, tokenizer, exports, processed_by_id):
     """load_dataset -> json.loads(tools) -> apply_chat_template, TRL's own path: every call still an
-    object, none double-encoded; the two calls whose 1.7 datasets decodes as 1.7000000000000002 (see
+    object, none double-encoded; the four calls whose 1.7 datasets decodes as 1.7000000000000002 (see
     test_consumer_datasets) render that float."""
     import datasets
 
@@ -141,5 +141,5 @@ def test_through_datasets_as_trl_reads_it(hf_offline, tmp_path, tokenizer, expor
             double_encoded += sum(_is_double_encoded(call["arguments"]) for call in calls)
             expected = processed_by_id[row["id"]]["function_calls"]
             differing += [call["arguments"] for call, want in zip(calls, expected, strict=True) if call != want]
-    assert (rendered, double_encoded) == (304, 0)
-    assert [arguments["height_m"] for arguments in differing] == [1.7000000000000002, 1.7000000000000002]
+    assert (rendered, double_encoded) == (289, 0)
+    assert [arguments["height_m"] for arguments in differing] == [1.7000000000000002] * 4

@@ -110,7 +110,7 @@ def test_the_export_keeps_every_documented_rule(exports):
     OBJECT arguments, observations right after a function_call, system and tools strings or null,
     tools a JSON list of schemas with names."""
     lines = [orjson.loads(line) for artifact in exports["sharegpt"].artifacts[:3] for line in artifact.iter_lines()]
-    assert len(lines) == 377
+    assert len(lines) == 376
     calls = 0
     for line in lines:
         assert set(line) == {"id", "conversations", "system", "tools"}
@@ -131,15 +131,15 @@ def test_the_export_keeps_every_documented_rule(exports):
         if line["tools"] is not None:
             tools = json.loads(line["tools"])
             assert tools and all(isinstance(tool["name"], str) for tool in tools)
-    assert calls == exports["sharegpt"].calls == 294
+    assert calls == exports["sharegpt"].calls == 276
 
 
 def test_what_was_left_out_and_why(exports):
-    """14 of the 391 sample conversations break the loader's rules: 14 end on a user turn (the
+    """14 of the 390 sample conversations break the loader's rules: 14 end on a user turn (the
     sample's ends_on_user_turn quirk and its truncated chats), 5 have two turns of one role in a row;
     3 calls have text before them, kept in text_before_call."""
     result = exports["sharegpt"]
-    assert result.rows == {"train": 338, "validation": 19, "test": 20}
+    assert result.rows == {"train": 337, "validation": 19, "test": 20}
     assert result.rows_left_out == 14
     assert result.left_out == {S.ENDS_WITHOUT_ANSWER: 14, S.ROLE_OUT_OF_TURN: 5}
     assert result.text_before_call == 3

@@ -92,3 +92,25 @@ def test_lines_are_strict_json(tmp_path):
     text = result.artifacts[0].path.read_text(encoding="utf-8")
     json.loads(text, parse_constant=lambda name: pytest.fail(f"non-standard constant {name}"))
     assert W.PREVIEW_ROWS == 3
+
+
+def test_several_formats_in_one_pass_write_what_each_alone_writes(tmp_path):
+    together = W.write_exports({name: tmp_path / "together" / name for name in W.EXPORT_FORMATS},
+                               {split: iter(rows) for split, rows in _hand_splits().items()},
+                               training_report={"chatml_rows": 5}, source_revision="r1")
+    assert list(together) == list(W.EXPORT_FORMATS)
+    for name in W.EXPORT_FORMATS:
+        alone = write_export(name, tmp_path / "alone" / name, _hand_splits(), training_report={"chatml_rows": 5},
+                             source_revision="r1")
+        assert [a.path.read_bytes() for a in together[name].artifacts] == [a.path.read_bytes() for a in alone.artifacts]
+        assert [(a.name, a.rows, a.sha256) for a in together[name].artifacts] == [
+            (a.name, a.rows, a.sha256) for a in alone.artifacts]
+        assert (together[name].rows, together[name].calls, together[name].rows_left_out, together[name].preview) == (
+            alone.rows, alone.calls, alone.rows_left_out, alone.preview)
+    assert together["sharegpt"].rows_left_out == 1 and together["hf"].rows_left_out == 0
+
+
+def test_an_unknown_format_among_several_is_refused_before_writing(tmp_path):
+    with pytest.raises(ValueError, match="unknown export format 'alpaca'"):
+        W.write_exports({"hf": tmp_path / "hf", "alpaca": tmp_path / "alpaca"}, _hand_splits())
+    assert not (tmp_path / "hf").exists()

@@ -3,7 +3,16 @@ import hashlib
 import orjson
 import pytest
 
-from glaive_assets.storage.artifacts import artifact_path, write_json, write_jsonl
+from glaive_assets.storage.artifacts import (
+    ARTIFACT_FILES,
+    Artifact,
+    ArtifactSet,
+    artifact_files,
+    artifact_folder,
+    artifact_path,
+    write_json,
+    write_jsonl,
+)
 from glaive_assets.storage.manifest import read_manifest, update_manifest
 
 
@@ -49,3 +58,36 @@ def test_json_report_is_strict_and_manifest_records_every_artifact(tmp_path):
     assert entries["glaive_chatml"]["rows"] == 1
     assert entries["glaive_chatml"]["path"] == "processed/glaive_chatml.jsonl"
     assert entries["anomaly_report"]["sha256"] == hashlib.sha256(report.path.read_bytes()).hexdigest()
+
+
+def _part(tmp_path, name: str, body: bytes, rows: int) -> Artifact:
+    path = tmp_path / "training" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+    return Artifact(name, path, rows, hashlib.sha256(body).hexdigest(), len(body))
+
+
+def test_an_artifact_set_is_its_folder_its_jsonl_rows_and_a_hash_of_its_parts(tmp_path):
+    train, card = _part(tmp_path, "train.jsonl", b"{}\n{}\n", 2), _part(tmp_path, "README.md", b"# card\n", 1)
+    artifact_set = ArtifactSet.of("training_export_hf", {"train": train, "card": card})
+    assert (artifact_set.path, artifact_set.rows, artifact_set.size_bytes) == (tmp_path / "training", 2, 13)
+    listing = f"card\0{card.sha256}\ntrain\0{train.sha256}\n".encode()
+    assert artifact_set.sha256 == hashlib.sha256(listing).hexdigest()
+    assert artifact_set.manifest_entry(tmp_path) == {
+        "path": "training", "rows": 2, "sha256": artifact_set.sha256, "size_bytes": 13,
+        "files": {"train": train.manifest_entry(tmp_path), "card": card.manifest_entry(tmp_path)},
+    }
+    assert train.manifest_entry(tmp_path)["path"] == "training/train.jsonl"
+
+
+def test_an_artifact_sets_files_share_one_folder(tmp_path):
+    train = _part(tmp_path, "train.jsonl", b"{}\n", 1)
+    elsewhere = Artifact("test", tmp_path / "test.jsonl", 0, "0" * 64, 0)
+    with pytest.raises(ValueError, match="the files of training_set must share one folder"):
+        ArtifactSet.of("training_set", {"train": train, "test": elsewhere})
+
+
+def test_every_multi_file_artifact_lives_in_one_folder(tmp_path):
+    for name, files in ARTIFACT_FILES.items():
+        assert {path.parent for path in artifact_files(tmp_path, name).values()} == {artifact_folder(tmp_path, name)}, name
+    assert artifact_folder(tmp_path, "training_export_sharegpt") == tmp_path / "training" / "sharegpt"

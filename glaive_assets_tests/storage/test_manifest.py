@@ -1,11 +1,13 @@
 """The manifest: what each writer counted, and the handles rebuilt from it (glaive_raw with its settings)."""
 
+import hashlib
+
 import orjson
 import pytest
 
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.sources.errors import UnreadableRow
-from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_json
+from glaive_assets.storage.artifacts import Artifact, ArtifactSet, RawArtifact, artifact_files, write_json
 from glaive_assets.storage.manifest import MANIFEST_PATH, load_artifact, read_manifest, update_manifest
 from glaive_assets.storage.stages import write_raw
 
@@ -55,3 +57,33 @@ def test_an_artifact_that_was_not_written_is_a_clear_error(tmp_path, name, prepa
 
 def test_an_empty_data_dir_has_an_empty_manifest(tmp_path):
     assert read_manifest(tmp_path) == {"artifacts": {}}
+
+
+def _written_training_set(data_dir) -> ArtifactSet:
+    parts = {}
+    for part, path in artifact_files(data_dir, "training_set").items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = b'{"id": "a"}\n' * (len(part) % 3)
+        path.write_bytes(body)
+        parts[part] = Artifact(part, path, len(part) % 3, hashlib.sha256(body).hexdigest(), len(body))
+    return ArtifactSet.of("training_set", parts)
+
+
+def test_a_multi_file_artifact_comes_back_as_the_set_its_writer_recorded(tmp_path):
+    written = _written_training_set(tmp_path)
+    update_manifest(tmp_path, [written])
+    loaded = load_artifact(tmp_path, "training_set")
+    assert loaded == written and isinstance(loaded, ArtifactSet)
+    assert {part: artifact.rows for part, artifact in loaded.parts.items()} == {
+        "train": 2, "validation": 1, "test": 1, "dropped": 1}
+    assert read_manifest(tmp_path)["artifacts"]["training_set"]["files"]["train"]["path"] == "training/train.jsonl"
+
+
+def test_a_multi_file_artifact_with_a_file_missing_or_unrecorded_is_a_clear_error(tmp_path):
+    written = _written_training_set(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"has no entry for training_set \(train\): materialize training_set again"):
+        load_artifact(tmp_path, "training_set")
+    update_manifest(tmp_path, [written])
+    written.parts["dropped"].path.unlink()
+    with pytest.raises(FileNotFoundError, match="dropped.jsonl does not exist: materialize training_set first"):
+        load_artifact(tmp_path, "training_set")

@@ -1,0 +1,1 @@
+"""The trainer-ready exports (hf, openai, sharegpt) of the training set."""

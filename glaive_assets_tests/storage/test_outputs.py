@@ -1,0 +1,34 @@
+"""`python -m glaive_assets.storage.outputs`: one line per file, with its rows from the manifest."""
+
+import subprocess
+import sys
+
+from glaive_assets.storage.outputs import output_lines
+
+
+def test_every_file_of_every_artifact_is_listed_with_its_recorded_rows():
+    recorded = {
+        "glaive_chatml": {"rows": 1234},
+        "bias_report": {"rows": 1},
+        "training_set": {"files": {"train": {"rows": 1000}, "dropped": {"rows": 34}}},
+        "training_export_hf": {"files": {"card": {"rows": 1}}},
+    }
+    lines = {label: (state, relative) for label, state, relative in output_lines(recorded)}
+    assert lines["glaive_chatml"] == ("1,234 rows", "processed/glaive_chatml.jsonl")
+    assert lines["bias_report"] == ("report", "processed/validation/bias_report.json")
+    assert lines["glaive_raw"][0] == lines["training_report"][0] == "(not materialized)"
+    assert lines["training_set/train"] == ("1,000 rows", "training/train.jsonl")
+    assert lines["training_set/dropped"] == ("34 rows", "training/dropped.jsonl")
+    assert lines["training_set/test"][0] == "(not materialized)"
+    assert lines["training_export_hf/card"] == ("written", "training/hf/README.md")
+    assert lines["training_export_sharegpt/dataset_info"] == ("(not materialized)", "training/sharegpt/dataset_info.json")
+    assert len(lines) == 9 + 4 + 3 * 4
+
+
+def test_the_command_prints_an_empty_data_dir(tmp_path):
+    env = {"GLAIVE_DATA_DIR": str(tmp_path), "PATH": ""}
+    printed = subprocess.run([sys.executable, "-m", "glaive_assets.storage.outputs"], env=env, capture_output=True,
+                             text=True, check=True).stdout.splitlines()
+    assert printed[0] == f"Outputs under {tmp_path}:"
+    assert printed[1].split() == ["glaive_raw", "(not", "materialized)", str(tmp_path / "raw" / "glaive_raw.jsonl")]
+    assert len(printed) == 1 + 9 + 4 + 3 * 4 + 1
