@@ -47,7 +47,8 @@ def test_code_location_has_every_asset_check_sensor_schedule_and_resource():
     assert {asset for asset, _ in check_keys} == {"glaive_processed"}
     assert len(check_keys) == 1 + 8 + 4  # schema, eight anomaly rules, four bias families
     sensors = {sensor.name: sensor for sensor in repository.sensor_defs}
-    assert set(sensors) == {"glaive_source_changed", "glaive_automation", "slack_on_check_failure", "slack_on_run_failure"}
+    assert set(sensors) == {"glaive_source_changed", "glaive_automation", "glaive_dead_runs", "slack_on_check_failure",
+                            "slack_on_run_failure"}
     assert {sensor.default_status for sensor in sensors.values()} == {dg.DefaultSensorStatus.RUNNING}
     assert [schedule.name for schedule in repository.schedule_defs] == ["glaive_weekly_refresh"]
     assert sorted(location.resources) == ["io_manager", "slack", "storage"]
