@@ -23,14 +23,19 @@ $(VENV)/.installed-dev: pyproject.toml setup.py | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Runs share the artifact files, so the daemon (sensors, schedule, UI launches) runs one at a time.
-# Written only when absent: an existing DAGSTER_HOME keeps its own configuration.
-$(DAGSTER_HOME)/dagster.yaml:
-	mkdir -p $(DAGSTER_HOME)
-	printf 'concurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
+# The instance settings (one run at a time, run monitoring): dagster_instance.yaml. A dagster.yaml
+# that make wrote (its first line says so, or it is the one-line queue setting of earlier versions)
+# is brought up to date; one you wrote yourself is left alone.
+OLD_INSTANCE_YAML := concurrency: runs: max_concurrent_runs: 1
+$(DAGSTER_HOME)/dagster.yaml: dagster_instance.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	@if [ ! -e $@ ] || head -n 1 $@ | grep -q '^# Written by make' \
+		|| [ "$$(tr -s ' \n' ' ' < $@ | sed 's/ $$//')" = "$(OLD_INSTANCE_YAML)" ]; then \
+		cp dagster_instance.yaml $@ && echo "wrote $@"; \
+	else echo "keeping your own $@ (see dagster_instance.yaml for run monitoring)"; fi
 
 ## Materialize every asset and check on the offline sample (GLAIVE_SOURCE etc. override).
-run: install | $(DAGSTER_HOME)/dagster.yaml
+run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster asset materialize -m glaive_assets --select '*'
 	@$(BIN)/python -m glaive_assets.storage.outputs
 
@@ -43,7 +48,7 @@ test-quick: install-dev
 	$(BIN)/python -m pytest -m "not e2e"
 
 ## The Dagster UI (webserver + daemon) on http://127.0.0.1:3000
-ui: install | $(DAGSTER_HOME)/dagster.yaml
+ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m glaive_assets -h 127.0.0.1 -p 3000
 
 ## Benchmarks: the core transform, the whole graph at 5k / 113k / 1M rows, the QA and the sources.

@@ -52,7 +52,8 @@ def test_code_location_has_every_asset_check_sensor_schedule_and_resource():
     assert {name for asset, name in check_keys if asset == "training_set"} == {
         "accounting", "no_split_leakage", "decontaminated", "stratification"}
     sensors = {sensor.name: sensor for sensor in repository.sensor_defs}
-    assert set(sensors) == {"glaive_source_changed", "glaive_automation", "slack_on_check_failure", "slack_on_run_failure"}
+    assert set(sensors) == {"glaive_source_changed", "glaive_automation", "glaive_dead_runs", "slack_on_check_failure",
+                            "slack_on_run_failure"}
     assert {sensor.default_status for sensor in sensors.values()} == {dg.DefaultSensorStatus.RUNNING}
     assert [schedule.name for schedule in repository.schedule_defs] == ["glaive_weekly_refresh"]
     assert sorted(location.resources) == ["io_manager", "slack", "storage"]

@@ -37,7 +37,7 @@ def test_dg_check_defs_and_list_defs(tmp_path):
     assert assets["glaive_chatml"]["group_name"] == "transform"
     assert sorted(assets["glaive_chatml"]["kinds"]) == ["json", "python"]
     assert sorted(sensor["name"] for sensor in inventory["sensors"]) == [
-        "glaive_automation", "glaive_source_changed", "slack_on_check_failure", "slack_on_run_failure"]
+        "glaive_automation", "glaive_dead_runs", "glaive_source_changed", "slack_on_check_failure", "slack_on_run_failure"]
     assert [schedule["name"] for schedule in inventory["schedules"]] == ["glaive_weekly_refresh"]
     assert len(inventory["asset_checks"]) == 13 + 4  # glaive_processed's, the training set's
 

@@ -1,6 +1,9 @@
 """Resources every domain uses: where artifacts live, and the IO manager that hands them from one asset
 to the next. Built from the environment (GLAIVE_DATA_DIR) when the code location loads."""
 
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -8,7 +11,10 @@ import dagster as dg
 
 from glaive_assets.config.settings import data_dir_from_env
 from glaive_assets.storage.artifacts import Artifact
+from glaive_assets.storage.errors import StorageError
+from glaive_assets.storage.lock import DataDirBusy
 from glaive_assets.storage.manifest import load_artifact, update_manifest
+from glaive_assets.storage.session import writer_session
 
 
 class GlaiveStorage(dg.ConfigurableResource):
@@ -23,9 +29,24 @@ class GlaiveStorage(dg.ConfigurableResource):
 
 class ArtifactIOManager(dg.ConfigurableIOManager):
     """Assets write their files themselves, atomically and streaming; this records them in the
-    manifest and hands downstream assets a handle on the file instead of loading it into memory."""
+    manifest and hands downstream assets a handle on the file instead of loading it into memory.
+
+    Every asset's output passes through it, so it holds the data dir's writer lock for the run
+    (storage/lock.py), from the start of the run's first step to the end of its last."""
 
     storage: dg.ResourceDependency[GlaiveStorage]
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["ArtifactIOManager"]:
+        run_id = context.run.run_id if context.run is not None else f"no-run-pid-{os.getpid()}"
+        with ExitStack() as stack:
+            try:
+                report = stack.enter_context(writer_session(self.storage.root, run_id))
+            except (DataDirBusy, StorageError) as error:
+                raise dg.Failure(description=str(error)) from None
+            for message in report.messages():
+                context.log.warning(message)
+            yield self
 
     def handle_output(self, context: dg.OutputContext, obj: Artifact) -> None:
         if not isinstance(obj, Artifact):

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core.jsonio import dumps_line, read_jsonl
+from glaive_assets.storage.temps import remove_orphaned_temps, temp_path_for
 
 # Asset key -> file under the data dir. One table, so assets, the IO manager and the docs agree.
 ARTIFACT_PATHS: dict[str, str] = {
@@ -141,9 +142,11 @@ def artifact_folder(data_dir: Path, name: str) -> Path:
 
 @contextmanager
 def atomic_file(path: Path) -> Iterator[Any]:
-    """Yield a binary handle on a temp file that replaces `path` only if the block completes."""
+    """Yield a binary handle on a temp file that replaces `path` only if the block completes.
+    First removes the temp files that dead processes left in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    remove_orphaned_temps(path.parent)
+    tmp = temp_path_for(path)
     handle = open(tmp, "wb")
     try:
         yield handle

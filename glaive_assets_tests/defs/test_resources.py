@@ -1,6 +1,12 @@
 """The storage resource and the IO manager: outputs land in the manifest, inputs come back as the
 handles their writers made (glaive_raw with its typed settings)."""
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import dagster as dg
 import pytest
 
@@ -8,7 +14,20 @@ from glaive_assets.config.settings import SourceSettings
 from glaive_assets.defs.resources import ArtifactIOManager, GlaiveStorage, resources, storage_resources
 from glaive_assets.storage.artifacts import write_json
 from glaive_assets.storage.manifest import read_manifest
+from glaive_assets.storage.lock import LOCK_NAME, read_holder
 from glaive_assets.storage.stages import write_raw
+from glaive_assets_tests.harness.dagster_helpers import materialize, run_config
+from glaive_assets_tests.storage.test_lock import hold_in_another_process
+
+
+def wait_until(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _io_manager(data_dir) -> ArtifactIOManager:
@@ -44,3 +63,49 @@ def test_the_resources_follow_glaive_data_dir(monkeypatch, tmp_path):
     assert built["io_manager"].storage.root == tmp_path / "elsewhere"
     write_json(built["storage"].root, "bias_report", {})
     assert (tmp_path / "elsewhere" / "processed" / "validation" / "bias_report.json").exists()
+
+
+def test_a_run_on_a_data_dir_another_run_holds_fails_before_writing_anything(instance, data_dir):
+    holder = hold_in_another_process(data_dir)  # "run-A"
+    try:
+        result = materialize(instance, data_dir, run_config(sample_size=20), raise_on_error=False)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert not result.success
+    failure = next(event for event in result.all_events if event.event_type == dg.DagsterEventType.RUN_FAILURE
+                   or event.event_type == dg.DagsterEventType.STEP_FAILURE)
+    assert f"the data dir {data_dir} is being written by run run-A (pid {holder.pid} on " in str(
+        failure.event_specific_data.error)
+    assert sorted(path.name for path in data_dir.rglob("*")) == [LOCK_NAME]
+
+
+def _cli_materialize(tmp_path, *extra_env: tuple[str, str]) -> subprocess.Popen:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DAGSTER_", "GLAIVE_"))}
+    env.update(DAGSTER_HOME=str(tmp_path / "home"), GLAIVE_DATA_DIR=str(tmp_path / "data"), GLAIVE_SAMPLE_SIZE="3000",
+               **dict(extra_env))
+    return subprocess.Popen([str(Path(sys.executable).with_name("dagster")), "asset", "materialize", "-m",
+                             "glaive_assets", "--select", "*"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.mark.timeout(400)
+def test_two_cli_runs_on_one_data_dir_the_second_fails_fast_and_the_first_is_whole(tmp_path):
+    (tmp_path / "home").mkdir()
+    data = tmp_path / "data"
+    first = _cli_materialize(tmp_path)
+    try:
+        holder = wait_until(lambda: read_holder(data), timeout=180, what="the first run to take the lock")
+        second = _cli_materialize(tmp_path)
+        output, _ = second.communicate(timeout=180)
+        assert first.poll() is None, "the first run ended before the second tried: make it longer"
+        assert second.returncode != 0
+        assert f"the data dir {data} is being written by run {holder['run_id']}" in output
+        assert first.wait(timeout=300) == 0, first.stdout.read()[-3000:]
+    finally:
+        first.kill()
+        first.wait(timeout=30)
+    manifest = read_manifest(data)["artifacts"]
+    assert len((data / "raw" / "glaive_raw.jsonl").read_bytes().splitlines()) == 3000
+    assert manifest["glaive_raw"]["rows"] == 3000
+    assert manifest["glaive_processed"]["rows"] + manifest["glaive_rejects"]["rows"] == 3000

@@ -37,8 +37,9 @@ REPOSITORY_NAME = "__repository__"
 # Variables the parent environment may hold that would leak into the test instance.
 _SCRUBBED_ENV_PREFIXES = ("DAGSTER_", "GLAIVE_", "SLACK_")
 
-# The test instance: no telemetry, no first-visit dialog in the UI, queued runs picked up every second.
-INSTANCE_YAML = """\
+# The test instance: the settings `make run`/`make ui` write (one run at a time, run monitoring), plus
+# no telemetry, no first-visit dialog in the UI, and queued runs picked up every second.
+INSTANCE_YAML = (REPO_ROOT / "dagster_instance.yaml").read_text() + """
 telemetry:
   enabled: false
 nux:

@@ -1,0 +1,33 @@
+"""File-system errors as one line that names the path and what was being written or read there."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+_CAUSES = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "a folder on the path does not exist",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EISDIR: "the path is a folder",
+}
+
+
+class StorageError(RuntimeError):
+    """A file-system error on an artifact, the manifest or the lock, said in one line."""
+
+    def __init__(self, message: str, path: Path, errno_code: int | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.errno = errno_code
+
+
+def path_error(error: OSError, path: Path, what: str, doing: str = "write") -> StorageError:
+    """`error` as a StorageError: 'cannot write <what> at <path>: <cause>'."""
+    cause = _CAUSES.get(error.errno or 0) or error.strerror or str(error)
+    culprit = f" ({error.filename})" if error.filename and str(error.filename) != str(path) else ""
+    return StorageError(f"cannot {doing} {what} at {path}: {cause}{culprit}", path, error.errno)
