@@ -1,86 +1,15 @@
-"""parse.py: system prompts, single calls, chat splitting, and hostile inputs (size, depth, Unicode)."""
+"""core/parse/calls.py: one call read into name + arguments, repaired exactly, or refused with a code."""
 
 from __future__ import annotations
 
 import json
 import time
+from itertools import product
 
 import pytest
 
 from glaive_assets.core import reasons as R
-from glaive_assets.core.parse import (
-    MAX_JSON_DEPTH,
-    bracket_profile,
-    parse_call,
-    parse_chat,
-    parse_system,
-)
-
-LEAD = "SYSTEM: You are a helpful assistant with access to the following functions. Use them if required -\n"
-PING = {"name": "ping", "description": "Check the service", "parameters": {}}
-ECHO = {
-    "name": "echo",
-    "description": "Repeat a word",
-    "parameters": {"type": "object", "properties": {"word": {"type": "string"}}, "required": ["word"]},
-}
-
-
-def pretty(schema: dict) -> str:
-    return json.dumps(schema, indent=4)
-
-
-# --- system prompt ---------------------------------------------------------------------------------
-
-
-def test_system_with_several_schemas():
-    prompt = parse_system(LEAD + pretty(PING) + "\n\n" + pretty(ECHO) + "\n\n")
-    assert prompt.instruction == "You are a helpful assistant with access to the following functions. Use them if required -"
-    assert prompt.tools == (PING, ECHO)
-    assert prompt.names == ("ping", "echo")
-    assert prompt.signatures["echo"] == {
-        "description": "Repeat a word", "parameters": ECHO["parameters"], "required": ["word"]}
-    assert prompt.warnings == () and prompt.reject_reasons == ()
-
-
-def test_system_without_functions():
-    prompt = parse_system("SYSTEM: You are a helpful assistant, with no access to external functions.\n\n")
-    assert prompt.instruction == "You are a helpful assistant, with no access to external functions."
-    assert prompt.tools == () and prompt.reject_reasons == ()
-
-
-def test_schema_layouts_other_than_glaive_parse_the_same():
-    compact = json.dumps(ECHO)
-    odd = '{\n"name": "ping", "description": "Check the service", "parameters": {\n}\n}'  # inner } at column 0
-    prompt = parse_system(LEAD + compact + "\n" + odd + "\n\n" + pretty(ECHO).replace("echo", "echo2") + "\n")
-    assert prompt.names == ("echo", "ping", "echo2")
-    assert prompt.tools[:2] == (ECHO, PING)
-    assert prompt.reject_reasons == ()
-
-
-def test_text_after_the_schemas_joins_the_instruction():
-    prompt = parse_system(LEAD + pretty(PING) + "\n\nAnswer in French.\n")
-    assert prompt.instruction.endswith("Use them if required -\nAnswer in French.")
-    assert prompt.tools == (PING,)
-
-
-@pytest.mark.parametrize(
-    "system, code",
-    [
-        ("You are a helpful assistant.", R.NOT_GLAIVE_SYSTEM),
-        ("", R.NOT_GLAIVE_SYSTEM),
-        (LEAD + "{\n    \"name\": \"ping\",\n", R.SYSTEM_SCHEMA_UNPARSEABLE),  # cut off
-        (LEAD + "{\"description\": \"no name\"}\n", R.SYSTEM_SCHEMA_UNPARSEABLE),
-        (LEAD + "{\"name\": \"x\", \"limit\": NaN}\n", R.SYSTEM_SCHEMA_UNPARSEABLE),
-        (LEAD + pretty(PING) + "\nthen\n{\"name\": \"y\"}\n", R.SYSTEM_SCHEMA_UNPARSEABLE),
-        (LEAD + "{\"name\": \"deep\", \"parameters\": " + "[" * 100 + "]" * 100 + "}\n", R.SYSTEM_SCHEMA_TOO_DEEP),
-        (LEAD + "{\"name\": \"deeper\", \"parameters\": " + "[" * 5000 + "]" * 5000 + "}\n", R.SYSTEM_SCHEMA_TOO_DEEP),
-    ],
-)
-def test_bad_system_prompts(system, code):
-    assert parse_system(system).reject_reasons == (code,)
-
-
-# --- one call --------------------------------------------------------------------------------------
+from glaive_assets.core.parse import MAX_JSON_DEPTH, calls, parse_call
 
 
 def read(text: str) -> tuple:
@@ -180,151 +109,42 @@ def test_ten_thousand_nested_brackets_are_refused_quickly():
     assert time.perf_counter() - started < 1.0
 
 
-def test_bracket_profile_skips_strings():
-    assert bracket_profile('{"a": "[[[{", "b": [1]}') == bracket_profile('{"a": "", "b": [1]}')
-    profile = bracket_profile('{"a": "x\\"]')
-    assert profile.open_string is True
-    profile = bracket_profile('{"a": [[1]]')
-    assert (profile.max_depth, profile.open_brackets, profile.open_string) == (3, 1, False)
-
-
-# --- chats -----------------------------------------------------------------------------------------
-
-
-def test_chat_split_and_pairing():
-    chat = (
-        "USER: hi\n\n\nASSISTANT: <functioncall> {\"name\": \"ping\", \"arguments\": '{}'} <|endoftext|>\n\n\n"
-        "FUNCTION RESPONSE: {\"up\": true}\n\n\nASSISTANT: It is up. <|endoftext|>\n\n\n"
-    )
-    parsed = parse_chat(chat)
-    assert parsed.turns == [
-        {"role": "user", "content": "hi"},
-        {"role": "function_call", "content": "", "name": "ping", "arguments": {}, "call_id": "call_0",
-         "parallel": False},
-        {"role": "function_response", "content": '{"up": true}', "call_id": "call_0"},
-        {"role": "assistant", "content": "It is up."},
-    ]
-    assert parsed.response_values == [{"up": True}]
-    assert parsed.warnings == set() and parsed.malformed == set()
-
-
-def test_turn_texts_keep_paragraphs_and_single_newline_markers():
-    chat = "USER: one\n\ntwo\n\n\nASSISTANT: three\nUSER: is quoted here <|endoftext|>"
-    parsed = parse_chat(chat)
-    assert parsed.turns == [
-        {"role": "user", "content": "one\n\ntwo"},
-        {"role": "assistant", "content": "three\nUSER: is quoted here"},
-    ]
-    assert parsed.warnings == {R.STRAY_MARKER}
-
-
-def test_marker_after_four_newlines_and_leading_whitespace():
-    parsed = parse_chat("\n USER: a\n\n\n\nASSISTANT: b <|endoftext|>")
-    assert [t["content"] for t in parsed.turns] == ["a", "b"]
-    assert parsed.warnings == set()
-
-
-def test_unmarked_leading_text_is_flagged():
-    parsed = parse_chat("hello there\n\nUSER: a\n\nASSISTANT: b <|endoftext|>")
-    assert [t["content"] for t in parsed.turns] == ["a", "b"]
-    assert parsed.warnings == {R.UNMARKED_LEADING_TEXT}
-
-
-def test_two_calls_in_one_turn_are_parallel():
-    chat = (
-        "USER: both\n\n\nASSISTANT: <functioncall> {\"name\": \"a\", \"arguments\": '{}'}\n"
-        "<functioncall> {\"name\": \"b\", \"arguments\": '{\"x\": 1}'} <|endoftext|>\n\n\n"
-        "FUNCTION RESPONSE: {\"a\": 1}\n\n\nFUNCTION RESPONSE: {\"b\": 2}\n\n\n"
-    )
-    parsed = parse_chat(chat)
-    assert [(t["role"], t.get("call_id"), t.get("parallel")) for t in parsed.turns] == [
-        ("user", None, None),
-        ("function_call", "call_0", False),
-        ("function_call", "call_1", True),
-        ("function_response", "call_0", None),
-        ("function_response", "call_1", None),
-    ]
-    assert parsed.max_calls_in_one_turn == 2 and parsed.num_call_attempts == 2
-
-
-@pytest.mark.parametrize(
-    "chat, warnings, malformed",
-    [
-        ("USER: a\n\n\nFUNCTION RESPONSE: {}\n\n\n", set(), {R.ORPHAN_FUNCTION_RESPONSE}),
-        ("USER: a\n\n\nASSISTANT: <functioncall> {\"name\": \"f\", \"arguments\": '{}'} <|endoftext|>\n\n\n"
-         "USER: b\n\n\n", {R.CALL_WITHOUT_RESPONSE, R.ENDS_ON_USER_TURN}, set()),
-        ("USER: a\n\n\nASSISTANT: <functioncall> {\"name\": \"f\", \"arguments\": '{}'} <|endoftext|>\n\n\n"
-         "FUNCTION RESPONSE: {}\n\n\nFUNCTION RESPONSE: {}\n\n\n", set(), {R.ORPHAN_FUNCTION_RESPONSE}),
-        ("USER: a\n\n\nASSISTANT: <functioncall> {\"name\": \"f\", \"arguments\": '{}'} <|endoftext|>\n\n\n"
-         "FUNCTION RESPONSE: plain words\n\n\n", {R.RESPONSE_NOT_JSON}, set()),
-        ("USER: a\n\n\nASSISTANT: <functioncall> {\"name\": \"f\", \"arguments\": '{}'} <|endoftext|>\n\n\n"
-         "FUNCTION RESPONSE: " + "[" * 2000 + "]" * 2000, {R.RESPONSE_TOO_DEEP}, set()),
-        ("USER: a\n\n\nASSISTANT: b\n\n\n", {R.MISSING_ENDOFTEXT}, set()),
-        ("USER: \n\n\nASSISTANT: b <|endoftext|>", {R.EMPTY_TURN}, set()),
-        ("USER: a <|endoftext|>\n\n\nASSISTANT: b <|endoftext|>", {R.STRAY_MARKER}, set()),
-        ("USER: a\n\n\nASSISTANT: b <|endoftext|> c <|endoftext|>", {R.STRAY_MARKER}, set()),
-        ("USER: a\n\n\nASSISTANT: Sure.\nAI to= get_x: {\"k\": 1} <|endoftext|>", {R.CALL_WITHOUT_RESPONSE},
-         {R.FOREIGN_CALL_SYNTAX}),
-    ],
-)
-def test_chat_shape_codes(chat, warnings, malformed):
-    parsed = parse_chat(chat)
-    assert parsed.warnings == warnings
-    assert parsed.malformed == malformed
-
-
-def test_not_glaive_text_has_no_turns():
-    parsed = parse_chat("Dear diary, today nothing happened.")
-    assert parsed.turns == [] and parsed.is_glaive is False
-    assert parsed.warnings == {R.UNMARKED_LEADING_TEXT}
-
-
-def test_one_megabyte_chats_parse_in_linear_time():
-    adversarial = [
-        "USER: " + "\n" * 1_000_000,  # one long run of newlines
-        "USER: " + "\n\nUSER" * 100_000,  # almost-markers everywhere
-        "USER: x\n\n\nASSISTANT: " + "I'm sorry" * 100_000 + " <|endoftext|>",
-        "USER: x\n\n\nASSISTANT: <functioncall> {\"name\": \"f\", \"arguments\": '" + '"' * 1_000_000 + "'}",
-        "USER: x\n\n\nASSISTANT: <functioncall> {\"name\": \"f\", \"arguments\": '{\"a\": \"" + "\\" * 1_000_000,
-        "USER: x\n\n\nASSISTANT: " + "to= " * 250_000 + " <|endoftext|>",
-        "USER: x\n\n\nFUNCTION RESPONSE: " + "[" * 1_000_000,
-    ]
-    for chat in adversarial:
-        started = time.perf_counter()
-        parse_chat(chat)
-        assert time.perf_counter() - started < 2.0, chat[:40]
-
-
-# --- the fast path for well-formed calls agrees with the full reader ------------------------------
-
-from itertools import product  # noqa: E402
-
-from glaive_assets.core.parse import _fast_call  # noqa: E402
+# --- every combination of a few heads, argument texts and endings ---------------------------------
 
 HEADS = ['{"name": "f", "arguments": \'', ' {"name":"f","arguments":\'', '{"name": "f\\u00e9", "arguments": \'',
          '{"name": "", "arguments": \'', '{"name": "f", "parameters": \'', '{"name": "f", "arguments": ']
 INNERS = ['{"a": 1}', '{"a": "it\'s"}', '{"a": "[User data]"}', "[1]", '{"a": "x\\\'s"}', '{"a": NaN}', "{}",
           '{\n  "a": [1, 2]\n}', '{"a": ' + "[" * 70 + "]" * 70 + "}", '{"a": {"b": "}\'"}}', '{"a": 1}}', '{"a": "']
 TAILS = ["'}", "'} ", "'}}", "'", "}", ""]
+# Glaive's own form: a named call, '<a plain JSON object>' and the closing brace.
+PLAIN_HEADS = {HEADS[0]: "f", HEADS[1]: "f", HEADS[2]: "f\u00e9"}
+PLAIN_INNERS = {'{"a": 1}', '{"a": "it\'s"}', "{}", '{\n  "a": [1, 2]\n}', '{"a": {"b": "}\'"}}'}
 
 
-def test_fast_path_reads_exactly_what_the_full_reader_reads():
-    taken = 0
+def test_plain_quoted_calls_are_read_as_written_and_nothing_else_is_read_silently():
+    plain = 0
     for head, inner, tail in product(HEADS, INNERS, TAILS):
         text = head + inner + tail
-        fast = _fast_call(text)
-        if fast is None:
+        call = parse_call(text)
+        outcome = (call.name, call.arguments, call.malformed, call.repairs, call.validation)
+        if head in PLAIN_HEADS and inner in PLAIN_INNERS and tail.strip() == "'}":
+            plain += 1
+            assert outcome == (PLAIN_HEADS[head], json.loads(inner), [], [], []), text
+        else:  # refused, repaired or flagged: never read as if it were plain
+            assert call.malformed or call.repairs or call.validation, text
+    assert plain == 30
+
+
+def test_the_one_match_for_glaives_form_reads_what_the_other_forms_reader_reads():
+    matched = 0
+    for head, inner, tail in product(HEADS, INNERS, TAILS):
+        text = head + inner + tail
+        if calls._GLAIVE_CALL.fullmatch(text) is None:
             continue
-        taken += 1
-        full = parse_call(text)
-        assert full.ok and full.repairs == [] and full.validation == [], text
-        assert (full.name, full.arguments) == fast, text
-    assert taken == 20  # the plain quoted forms; every other combination goes to the full reader
-
-
-def test_prompts_are_cached_unless_huge():
-    small = LEAD + pretty(PING) + "\n"
-    assert parse_system(small) is parse_system(small)
-    huge = LEAD + pretty({**PING, "description": "x" * 70_000}) + "\n"
-    first, second = parse_system(huge), parse_system(huge)
-    assert first is not second and first.tools == second.tools
+        matched += 1
+        general = calls.ParsedCall()
+        calls._read_other_forms(text.strip(), general)
+        call = parse_call(text)
+        assert (call.name, call.arguments, call.malformed, call.repairs) == (
+            general.name, general.arguments, general.malformed, general.repairs), text
+    assert matched == 4 * len(INNERS) * 2  # the four heads with "arguments" and a quote; tails "'}", "'} "
