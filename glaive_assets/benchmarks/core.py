@@ -1,6 +1,6 @@
 """Throughput of the core transform against a bare orjson decode of the same lines.
 
-    python -m glaive_assets.benchmarks.core --rows 100000 --real-rows 112960 [--seed 0] [--repeat 3]
+    python -m glaive_assets.benchmarks.core --rows 100000 --real-rows 112960 [--seed 0] [--repeat 3] [--caches]
 
 Corpora, each row encoded once as a JSON line (bytes), as the raw artifact holds them:
 - generated: `--rows` rows from glaive_assets.sources.sample, whose rows have the real rows' shape
@@ -21,25 +21,32 @@ Every repeat starts from empty caches (parsed system prompts, compiled validator
 run over the dataset; the best repeat is reported. Times are this process's CPU time
 (time.process_time), so other work on the machine does not inflate them. The target is core
 transform <= 8x bare decode.
+
+--caches measures instead what each cache and fast path of the core is worth: loads + process_row
+with that one switched off, against everything on (the figures quoted beside them in the core).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import orjson
 
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.jsonio import dumps_line
-from glaive_assets.core.parse import clear_system_cache, parse_chat, parse_system
-from glaive_assets.core.transform import clear_row_caches, process_row
-from glaive_assets.core.validate import clear_caches, compiled_parameters, validate_call, validate_without_memo
 from glaive_assets.benchmarks.real_rows import real_glaive_lines, repeat_lines, shared_glaive_dir
+from glaive_assets.core.parse import parse_chat, parse_system
+from glaive_assets.core.schemas import compile_declared, compiled_parameters
+from glaive_assets.core.transform import clear_caches, process_row
+from glaive_assets.core.validate import call_codes, jsonschema_codes
 from glaive_assets.sources.sample import iter_sample_rows
 
 TARGET_RATIO = 8.0
@@ -116,21 +123,22 @@ def output_floor(lines: list[bytes], chunk: int = 5_000) -> float:
 
 def measure_validation(lines: list[bytes], sample_rows: int = 20_000) -> str:
     """jsonschema's cost per call, with and without the shape memo, over the calls of the first rows."""
-    reset_caches()  # fresh prompts: their validator tables start empty
+    clear_caches()  # fresh compiled schemas: their memos start empty
     calls = []
     for line in lines[:sample_rows]:
         row = orjson.loads(line)
-        prompt = parse_system(row["system"])
-        calls.extend((call["name"], call["arguments"], prompt) for call in parse_chat(row["chat"]).calls)
+        validators = compile_declared(parse_system(row["system"]).signatures)
+        calls.extend((call["name"], call["arguments"], validators) for call in parse_chat(row["chat"]).calls)
     if not calls:
         return "validation: no calls in the corpus"
     started = time.process_time()
-    for name, arguments, prompt in calls:
-        validate_call(name, arguments, prompt)
+    for name, arguments, validators in calls:
+        call_codes(name, arguments, validators)
     memo_seconds = time.process_time() - started
     started = time.process_time()
-    for name, arguments, prompt in calls:
-        validate_without_memo(name, arguments, prompt)
+    for name, arguments, validators in calls:
+        if name in validators:
+            jsonschema_codes(validators[name], arguments)
     plain_seconds = time.process_time() - started
     memo_entries = sum(len(compiled.memo or {}) for compiled in compiled_parameters())
     return (f"validation of {len(calls):,} calls: jsonschema every time {plain_seconds / len(calls) * 1e6:.1f} us/call; "
@@ -138,21 +146,58 @@ def measure_validation(lines: list[bytes], sample_rows: int = 20_000) -> str:
             f"{memo_seconds / len(calls) * 1e6:.1f} us/call")
 
 
-def reset_caches() -> None:
-    clear_row_caches()
-    clear_system_cache()
-    clear_caches()
-
-
 def best_of(name: str, work: Callable[[list[bytes]], int], lines: list[bytes], repeat: int) -> Timing:
     best = float("inf")
     for _ in range(repeat):
-        reset_caches()
+        clear_caches()
         gc.collect()
         started = time.process_time()
         work(lines)
         best = min(best, time.process_time() - started)
     return Timing(name, best, len(lines))
+
+
+def cache_switches() -> dict[str, list[tuple[Any, str, Any]]]:
+    """Each cache or fast path of the core, as the module attributes that switch it off. The core has
+    no switches of its own: these swaps reach into its modules on purpose, for this measurement only."""
+    from glaive_assets.core import features, schemas, transform
+    from glaive_assets.core.parse import calls, system
+    from glaive_assets.core.prompts import PromptCache
+
+    def every_anchor(lowered: str) -> bool:
+        return any(anchor in lowered for anchor in features.REFUSAL_ANCHORS)
+
+    return {
+        "prompt cache (core/transform.py)": [(transform, "_PROMPTS", PromptCache(max_entries=0))],
+        "schema block cache (core/parse/system.py)": [
+            (system, "_read_block_cached", lru_cache(maxsize=0)(system._read_block))],
+        "schema verdicts by skeleton (core/validate.py)": [
+            (schemas, "check_schema", schemas.CallValidator.check_schema)],
+        "verdicts by argument shape (core/validate.py)": [(schemas, "_shape_only", lambda schema: (False, False))],
+        "one match for Glaive's call form (core/parse/calls.py)": [(calls, "_GLAIVE_CALL", re.compile(r"(?!)"))],
+        "refusal anchors before the regex (core/features.py)": [
+            (features, "has_refusal_anchor", lambda lowered: True)],
+        "anchors grouped by shared piece (core/features.py)": [(features, "has_refusal_anchor", every_anchor)],
+    }
+
+
+def measure_caches(lines: list[bytes], rounds: int) -> list[str]:
+    """CPU seconds of loads + process_row with each switch off, against everything on: the best of
+    `rounds`, the variants interleaved so that other load on the machine falls on all of them."""
+    switches = {"(everything on)": [], **cache_switches()}
+    best = dict.fromkeys(switches, float("inf"))
+    for _ in range(rounds):
+        for name, swaps in switches.items():
+            saved = [(module, attribute, getattr(module, attribute)) for module, attribute, _ in swaps]
+            for module, attribute, value in swaps:
+                setattr(module, attribute, value)
+            try:
+                best[name] = min(best[name], best_of(name, process_only, lines, 1).seconds)
+            finally:
+                for module, attribute, value in saved:
+                    setattr(module, attribute, value)
+    base = best["(everything on)"]
+    return [f"{name:<58} {seconds:8.3f} s {(seconds / base - 1) * 100:+7.1f}%" for name, seconds in best.items()]
 
 
 def report_corpus(lines: list[bytes], repeat: int) -> None:
@@ -188,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--caches", action="store_true", help="what each cache and fast path is worth")
     parser.add_argument("--real-rows", type=int, default=None,
                         help="real rows repeated to this many, where ../shared/glaive exists (default: --rows; 0: none)")
     args = parser.parse_args(argv)
@@ -199,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     lines = build_corpus(args.rows, args.seed)
     print(f"== generated corpus: {len(lines):,} rows, {sum(map(len, lines)) / 1e6:.1f} MB of JSON lines "
           f"(glaive_assets.sources.sample, seed {args.seed}; built in {time.perf_counter() - started:.1f} s)")
+    if args.caches:
+        print(f"\nloads + process_row with one cache or fast path off (best of {args.repeat}, CPU seconds):")
+        print("\n".join(measure_caches(lines, args.repeat)))
+        return 0
     report_corpus(lines, args.repeat)
     del lines
 

@@ -68,22 +68,8 @@ def to_chatml(processed: dict[str, Any]) -> dict[str, Any]:
         "id": processed["record_id"],
         "messages": messages,
         "tools": [{"type": "function", "function": schema} for schema in processed["tools"]],
-        # CHATML_METADATA_COLUMNS, in that order (checked below)
-        "metadata": {
-            "source_index": processed["source_index"],
-            "record_id": processed["record_id"],
-            "complexity_tier": processed["complexity_tier"],
-            "num_turns": processed["num_turns"],
-            "num_calls": processed["num_calls"],
-            "has_error_handling": processed["has_error_handling"],
-        },
+        "metadata": {column: processed[column] for column in CHATML_METADATA_COLUMNS},
     }
-
-
-# to_chatml writes the metadata keys out for speed; they must stay the declared columns.
-assert CHATML_METADATA_COLUMNS == (
-    "source_index", "record_id", "complexity_tier", "num_turns", "num_calls", "has_error_handling"
-), CHATML_METADATA_COLUMNS
 
 
 def _glaive_call(function: dict[str, Any]) -> str:

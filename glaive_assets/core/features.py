@@ -1,4 +1,5 @@
-"""Engineered features of a parsed conversation. Each definition is in the function that computes it.
+"""Engineered features of a parsed conversation (declared in records.LightFeatures). Each definition
+is in the function that computes it.
 
 Conventions: a "user turn" is a USER: turn; an "assistant turn" is any ASSISTANT: turn (text or call);
 a "call" is one <functioncall> (or one foreign-syntax call such as "AI to= f: {...}"), read or not.
@@ -11,7 +12,7 @@ import re
 from typing import Any
 
 from glaive_assets.core.parse import NOT_JSON, ParsedChat, SystemPrompt
-from glaive_assets.core.records import LIGHT_FEATURE_COLUMNS
+from glaive_assets.core.records import LightFeatures
 
 # --- buckets and tiers -----------------------------------------------------------------------------
 
@@ -60,10 +61,8 @@ ERROR_KEYS = frozenset({"error", "errors", "error_message", "errormessage", "err
 STATUS_KEYS = frozenset({"status", "state", "outcome", "result_status"})
 # Top-level keys whose value false means failure.
 SUCCESS_KEYS = frozenset({"success", "successful", "succeeded", "ok"})
-# One lookup per key instead of three (the three sets are disjoint).
-_KEY_KINDS = {**{key: "success" for key in SUCCESS_KEYS}, **{key: "status" for key in STATUS_KEYS},
-              **{key: "error" for key in ERROR_KEYS}}
-assert len(_KEY_KINDS) == len(ERROR_KEYS) + len(STATUS_KEYS) + len(SUCCESS_KEYS)
+# Values of an error key that report nothing (compared with ==, so 0.0 and False count too).
+_NO_ERROR = (None, False, "", [], {}, 0)
 FAILURE_STATUS = re.compile(
     r"\b(?:fail|fails|failed|failure|error|errors|unavailable|unsuccessful|denied|declined|rejected|"
     r"forbidden|unauthori[sz]ed|timeout|timed out)\b",
@@ -83,18 +82,15 @@ def is_error_response(value: Any, text: str) -> bool:
     is not JSON, counts when it starts with "error", "failed", "failure" or "exception" (whole word).
     """
     if isinstance(value, dict):
-        kinds = _KEY_KINDS
         for key, item in value.items():
-            kind = kinds.get(key.lower())
-            if kind is None:
-                continue
-            if kind == "error":
-                if item not in (None, False, "", [], {}, 0):
+            key = key.lower()
+            if key in ERROR_KEYS:
+                if item not in _NO_ERROR:
                     return True
-            elif kind == "status":
+            elif key in STATUS_KEYS:
                 if isinstance(item, str) and FAILURE_STATUS.search(item):
                     return True
-            elif item is False:
+            elif key in SUCCESS_KEYS and item is False:
                 return True
         return False
     if value is NOT_JSON:
@@ -154,26 +150,32 @@ def has_refusal_text(assistant_texts: list[str]) -> bool:
     return False
 
 
+# Pieces that several anchors contain: those anchors are looked for only when their piece is there
+# (an anchor in the text implies its piece is). Derived from REFUSAL_ANCHORS; any() over every anchor
+# instead costs +X% on loads + process_row.
+_SHARED_PIECES = ("not", "n't", "\u2019")
+_ANCHORS_BY_PIECE = tuple((piece, tuple(a for a in REFUSAL_ANCHORS if piece in a)) for piece in _SHARED_PIECES)
+_OTHER_ANCHORS = tuple(a for a in REFUSAL_ANCHORS if not any(piece in a for piece in _SHARED_PIECES))
+
+
 def has_refusal_anchor(lowered: str) -> bool:
-    """any(anchor in lowered for anchor in REFUSAL_ANCHORS), in fewer scans: the anchors that share
-    a piece ("not", "n't", the curly apostrophe) are looked for only when the piece is there."""
-    return (
-        "unable" in lowered or "cannot" in lowered or "beyond" in lowered or "outside" in lowered
-        or "limited to" in lowered or "restricted to" in lowered or "as an ai" in lowered or "external task" in lowered
-        or ("not" in lowered and (
-            "not able" in lowered or "not capable" in lowered or "not equipped" in lowered or "not designed" in lowered
-            or "not programmed" in lowered or "not within" in lowered or "not part of" in lowered
-            or "can not" in lowered or "do not have" in lowered))
-        or ("n't" in lowered and ("can't" in lowered or "don't have" in lowered))
-        or ("\u2019" in lowered and ("can\u2019t" in lowered or "don\u2019t have" in lowered))
-    )
+    """True when the lower-cased text holds one of the REFUSAL_ANCHORS."""
+    for anchor in _OTHER_ANCHORS:
+        if anchor in lowered:
+            return True
+    for piece, anchors in _ANCHORS_BY_PIECE:
+        if piece in lowered:
+            for anchor in anchors:
+                if anchor in lowered:
+                    return True
+    return False
 
 
 # --- everything together ------------------------------------------------------------------------
 
 
-def light_features(parsed: ParsedChat, system: SystemPrompt) -> dict[str, Any]:
-    """The features kept on rejects too (records.LIGHT_FEATURE_COLUMNS), in that order.
+def light_features(parsed: ParsedChat, system: SystemPrompt) -> LightFeatures:
+    """The features of a parsed conversation, kept on rejects too.
 
     num_turns: user turns. num_assistant_turns: ASSISTANT: turns, text and call alike.
     num_calls: calls attempted (read or not). num_function_responses: FUNCTION RESPONSE: turns.
@@ -185,35 +187,24 @@ def light_features(parsed: ParsedChat, system: SystemPrompt) -> dict[str, Any]:
     malformed_reasons). has_function_error_response: see is_error_response. has_refusal: see
     has_refusal_text. has_error_handling: has_function_error_response or has_refusal.
     """
-    return dict(zip(LIGHT_FEATURE_COLUMNS, light_feature_values(parsed, system)))
-
-
-def light_feature_values(parsed: ParsedChat, system: SystemPrompt) -> tuple:
-    """The values of light_features, in LIGHT_FEATURE_COLUMNS order (the processed record is built
-    from them directly, without an intermediate dict)."""
     num_calls = parsed.num_call_attempts
-    num_users = parsed.num_user_turns
     has_malformed = bool(parsed.malformed)
-    has_error_response = False
-    for value, text in zip(parsed.response_values, parsed.response_texts):
-        if is_error_response(value, text):
-            has_error_response = True
-            break
+    has_error_response = any(map(is_error_response, parsed.response_values, parsed.response_texts))
     has_refusal = has_refusal_text(parsed.assistant_texts)
-    return (
-        num_users,
-        parsed.num_assistant_turns,
-        num_calls,
-        parsed.num_function_responses,
-        len(system.names),
-        complexity_tier(num_calls, parsed.calls, has_malformed),
-        turn_bucket(num_users),
-        call_bucket(num_calls),
-        parsed.max_calls_in_one_turn > 1,
-        num_calls >= 2,
-        bool(system.names),
-        has_malformed,
-        has_error_response,
-        has_refusal,
-        has_error_response or has_refusal,
-    )
+    return {
+        "num_turns": parsed.num_user_turns,
+        "num_assistant_turns": parsed.num_assistant_turns,
+        "num_calls": num_calls,
+        "num_function_responses": parsed.num_function_responses,
+        "num_defined_functions": len(system.names),
+        "complexity_tier": complexity_tier(num_calls, parsed.calls, has_malformed),
+        "turn_bucket": turn_bucket(parsed.num_user_turns),
+        "call_bucket": call_bucket(num_calls),
+        "has_parallel": parsed.max_calls_in_one_turn > 1,
+        "has_multiple_calls": num_calls >= 2,
+        "has_defined_functions": bool(system.names),
+        "has_malformed": has_malformed,
+        "has_function_error_response": has_error_response,
+        "has_refusal": has_refusal,
+        "has_error_handling": has_error_response or has_refusal,
+    }

@@ -63,6 +63,14 @@ def has_lone_surrogate(text: str) -> bool:
         return True
 
 
+def utf8_of(text: str) -> tuple[bytes, bool]:
+    """The UTF-8 bytes of `text` with lone surrogates as U+FFFD, and whether it held any."""
+    try:
+        return text.encode("utf-8"), False
+    except UnicodeEncodeError:
+        return repair_text(text).encode("utf-8"), True
+
+
 def make_json_safe(obj: Any, depth: int = 0, _open: set[int] | None = None) -> Any:
     """A copy of `obj` that the standard json encoder writes as strict JSON, whatever `obj` holds.
 
@@ -126,8 +134,3 @@ def read_jsonl(path: str | Path) -> Iterator[Any]:
                 yield orjson.loads(line)
             except orjson.JSONDecodeError as error:
                 raise JsonlLineError(f"{path}:{line_number}: not a JSON value ({error})") from None
-
-
-def loads(data: bytes | str) -> Any:
-    """orjson.loads: strict JSON (no NaN/Infinity, no lone surrogates, depth <= 1024). Raises on bad input."""
-    return orjson.loads(data)

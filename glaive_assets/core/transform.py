@@ -5,25 +5,29 @@ faithfully, becomes a reject with its reason codes; everything else becomes a pr
 its validation errors and structure warnings. A bug inside the core would still give a reject, with
 the code internal_error, rather than stop a run (the fuzz tests assert it never appears).
 
-record_id: the first 32 hex digits (128 bits) of SHA-256 over len(system) as 8 big-endian bytes,
-the UTF-8 bytes of system, then those of chat, with lone surrogates replaced by U+FFFD first: the raw
-artifact stores them repaired (strict JSON has none), so a row gets the same id whether the core
-reads it from the source or from glaive_raw. A row without string system and chat is identified by SHA-256 of
-b"row:" + its strict JSON line (jsonio.dumps_line).
+record_id: see core/prompts.py (a stable content hash of system and chat). A row without string
+system and chat is identified by SHA-256 of b"row:" + its strict JSON line (jsonio.dumps_line).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from glaive_assets.core import reasons as R
-from glaive_assets.core.features import light_feature_values, light_features
-from glaive_assets.core.jsonio import dumps_line, repair_text
-from glaive_assets.core.parse import MAX_CACHED_SYSTEM_CHARS, ParsedChat, SystemPrompt, parse_chat, parse_system
+from glaive_assets.core.features import light_features
+from glaive_assets.core.jsonio import dumps_line, repair_text, utf8_of
+from glaive_assets.core.parse import ParsedChat, clear_schema_block_cache, parse_chat
+from glaive_assets.core.prompts import PreparedPrompt, PromptCache
+from glaive_assets.core.records import PROCESSED_COLUMNS
+from glaive_assets.core.schemas import clear_caches as clear_compiled_schemas
 from glaive_assets.core.validate import call_codes
+
+# Rows share a few thousand prompts (7,939 in the 100k benchmark rows); preparing each row's prompt
+# again costs +40% on loads + process_row (benchmarks.core).
+_PROMPTS = PromptCache(max_entries=4096, max_text_chars=65_536)
+
 
 @dataclass(frozen=True, slots=True)
 class RowOutcome:
@@ -33,43 +37,11 @@ class RowOutcome:
     reject: dict[str, Any] | None = None
 
 
-def _utf8(text: str) -> tuple[bytes, bool]:
-    """UTF-8 bytes of `text` (lone surrogates as U+FFFD) and whether it held lone surrogates."""
-    try:
-        return text.encode("utf-8"), False
-    except UnicodeEncodeError:
-        return repair_text(text).encode("utf-8"), True
-
-
-def record_id_of(system_bytes: bytes, chat_bytes: bytes) -> str:
-    digest = hashlib.sha256(len(system_bytes).to_bytes(8, "big"))
-    digest.update(system_bytes)
-    digest.update(chat_bytes)
-    return digest.hexdigest()[:32]
-
-
-def _system_entry(system: str) -> list[Any]:
-    """What a row needs of its system prompt: [SHA-256 state over the record id's system part, the
-    text to keep (lone surrogates repaired), whether it held lone surrogates, the parsed prompt (filled
-    on first use: a row with an empty chat is rejected before its prompt is parsed)]."""
-    system_bytes, bad = _utf8(system)
-    digest = hashlib.sha256(len(system_bytes).to_bytes(8, "big"))
-    digest.update(system_bytes)
-    return [digest, repair_text(system) if bad else system, bad, None]
-
-
-# Rows share a few thousand prompts: their hash state and parse are kept by text (bounded).
-_cached_system_entry = lru_cache(maxsize=4096)(_system_entry)
-
-
-def clear_row_caches() -> None:
-    """Forget the per-prompt entries (benchmarks start each run cold; see also parse.clear_system_cache)."""
-    _cached_system_entry.cache_clear()
-
-
-def record_id(system: str, chat: str) -> str:
-    """The stable content hash of (system, chat); see the module docstring."""
-    return record_id_of(_utf8(system)[0], _utf8(chat)[0])
+def clear_caches() -> None:
+    """Forget every prepared prompt, schema and compiled validator (benchmarks start each run cold)."""
+    _PROMPTS.clear()
+    clear_schema_block_cache()
+    clear_compiled_schemas()
 
 
 def raw_row_id(row: Any) -> str:
@@ -95,7 +67,7 @@ def reject_unreadable_row(source_index: int, text: str, error: str) -> RowOutcom
     """
     text = text if isinstance(text, str) else repr(text)
     error = error if isinstance(error, str) else repr(error)
-    rid = hashlib.sha256(b"unreadable:" + _utf8(text)[0]).hexdigest()[:32]
+    rid = hashlib.sha256(b"unreadable:" + utf8_of(text)[0]).hexdigest()[:32]
     return _reject(source_index, rid, [R.UNREADABLE_ROW], {"text": text, "error": error}, None)
 
 
@@ -118,91 +90,59 @@ def process_row(row: Any, source_index: int, unicode_repaired: bool = False) -> 
 def _process_row(row: Any, source_index: int, unicode_repaired: bool) -> RowOutcome:
     if not isinstance(row, dict):
         return _reject(source_index, raw_row_id(row), [R.ROW_NOT_OBJECT], row, None)
-    system = row.get("system")
-    chat = row.get("chat")
+    system, chat = row.get("system"), row.get("chat")
     reasons: list[str] = []
-    if system is None:
-        reasons.append(R.MISSING_SYSTEM)
-    elif not isinstance(system, str):
-        reasons.append(R.FIELD_NOT_STRING)
-    if chat is None:
-        reasons.append(R.MISSING_CHAT)
-    elif not isinstance(chat, str):
-        reasons.append(R.FIELD_NOT_STRING)
+    if not isinstance(system, str):
+        reasons.append(R.MISSING_SYSTEM if system is None else R.FIELD_NOT_STRING)
+    if not isinstance(chat, str):
+        reasons.append(R.MISSING_CHAT if chat is None else R.FIELD_NOT_STRING)
     if reasons:
         return _reject(source_index, raw_row_id(row), reasons, row, None)
 
-    entry = _cached_system_entry(system) if len(system) <= MAX_CACHED_SYSTEM_CHARS else _system_entry(system)
-    chat_bytes, chat_bad = _utf8(chat)
-    digest = entry[0].copy()
-    digest.update(chat_bytes)
-    rid = digest.hexdigest()[:32]
-    system = entry[1]
-    system_bad = entry[2]
-    if chat_bad:
+    prompt = _PROMPTS.get(system)
+    chat_bytes, chat_had_lone_surrogates = utf8_of(chat)
+    rid = prompt.record_id(chat_bytes)
+    if chat_had_lone_surrogates:
         chat = repair_text(chat)
     if not chat or chat.isspace():  # what strip() removes is exactly what isspace() accepts
         return _reject(source_index, rid, [R.EMPTY_CHAT], row, None)
 
-    prompt = entry[3]
-    if prompt is None:
-        prompt = entry[3] = parse_system(system)
     parsed = parse_chat(chat)
     if not parsed.is_glaive:
         reasons.append(R.NOT_GLAIVE_CHAT)
-    reasons.extend(prompt.reject_reasons)
+    reasons.extend(prompt.parsed.reject_reasons)
     reasons.extend(parsed.malformed)
     if reasons:
-        features = light_features(parsed, prompt) if parsed.is_glaive else None
+        features = light_features(parsed, prompt.parsed) if parsed.is_glaive else None
         return _reject(source_index, rid, reasons, row, features)
 
-    warnings = parsed.warnings
-    if prompt.warnings:
-        warnings.update(prompt.warnings)
-    if system_bad or chat_bad or unicode_repaired:
-        warnings.add(R.INVALID_UNICODE)
-    return RowOutcome(processed=build_processed(source_index, rid, system, chat, prompt, parsed))
+    parsed.warnings.update(prompt.parsed.warnings)
+    if prompt.had_lone_surrogates or chat_had_lone_surrogates or unicode_repaired:
+        parsed.warnings.add(R.INVALID_UNICODE)
+    return RowOutcome(processed=build_processed(source_index, rid, chat, prompt, parsed))
 
 
-def build_processed(
-    source_index: Any, rid: str, system: str, chat: str, prompt: SystemPrompt, parsed: ParsedChat
-) -> dict[str, Any]:
+def build_processed(source_index: Any, rid: str, chat: str, prompt: PreparedPrompt, parsed: ParsedChat) -> dict[str, Any]:
     """The processed record of a conversation without malformed calls, keys in PROCESSED_COLUMNS order."""
     errors: set[str] = set(parsed.validation)
     for call in parsed.calls:
-        codes = call_codes(call["name"], call["arguments"], prompt)
-        if codes:
-            errors.update(codes)
-    (num_turns, num_assistant_turns, num_calls, num_function_responses, num_defined_functions, tier, turns_bucket,
-     calls_bucket, has_parallel, has_multiple_calls, has_defined_functions, has_malformed, has_error_response,
-     has_refusal, has_error_handling) = light_feature_values(parsed, prompt)
-    return {
+        errors.update(call_codes(call["name"], call["arguments"], prompt.validators))
+    system = prompt.parsed
+    record = dict.fromkeys(PROCESSED_COLUMNS)  # every column, in the declared order; all filled below
+    record.update(light_features(parsed, system))
+    record.update({
         "source_index": source_index,
         "record_id": rid,
-        "system": system,
+        "system": prompt.text,
         "chat": chat,
-        "instruction": prompt.instruction,
-        "tools": list(prompt.tools),
+        "instruction": system.instruction,
+        "tools": list(system.tools),
         "turns": parsed.turns,
-        "num_turns": num_turns,
-        "num_assistant_turns": num_assistant_turns,
-        "num_calls": num_calls,
-        "num_function_responses": num_function_responses,
-        "num_defined_functions": num_defined_functions,
-        "defined_function_names": list(prompt.names),
+        "defined_function_names": list(system.names),
         "function_calls": parsed.calls,
-        "function_signatures": dict(prompt.signatures),
-        "complexity_tier": tier,
-        "turn_bucket": turns_bucket,
-        "call_bucket": calls_bucket,
-        "has_parallel": has_parallel,
-        "has_multiple_calls": has_multiple_calls,
-        "has_defined_functions": has_defined_functions,
-        "has_malformed": has_malformed,
-        "has_function_error_response": has_error_response,
-        "has_refusal": has_refusal,
-        "has_error_handling": has_error_handling,
+        "function_signatures": dict(system.signatures),
         "malformed_reasons": [],
         "validation_errors": sorted(errors),
         "structure_warnings": sorted(parsed.warnings),
-    }
+    })
+    return record

@@ -20,13 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from glaive_assets.core.records import (
-    CALL_BUCKETS,
-    COMPLEXITY_TIERS,
-    FLAG_COLUMNS,
-    PROCESSED_COLUMNS,
-    TURN_BUCKETS,
-)
+from glaive_assets.core.records import COUNT_BOUNDS, FLAG_COLUMNS, LABEL_VALUES, PROCESSED_COLUMNS
 from glaive_assets.qa.bounds import row_count_bounds
 from glaive_assets.qa.markdown import table
 
@@ -36,16 +30,10 @@ VALUE_CHARS = 200  # strings are cut to this many characters, in the frames and 
 
 STRING_COLUMNS = ("system", "chat")
 MIN_CHAT_CHARS = 10
-COUNT_RANGES: dict[str, tuple[int, int]] = {
-    "num_turns": (0, 50),
-    "num_calls": (0, 20),
-    "num_defined_functions": (0, 20),
-}
-CLOSED_SETS: dict[str, tuple[str, ...]] = {
-    "complexity_tier": COMPLEXITY_TIERS,
-    "turn_bucket": TURN_BUCKETS,
-    "call_bucket": CALL_BUCKETS,
-}
+# From the feature declaration (core/records.LightFeatures): the counts that declare a bound, the
+# labels with their values, the flags.
+COUNT_RANGES: dict[str, tuple[int, int]] = COUNT_BOUNDS
+CLOSED_SETS: dict[str, tuple[str, ...]] = LABEL_VALUES
 # The columns the chunk frames hold: everything a column expectation reads.
 CHECKED_COLUMNS = ("source_index", *STRING_COLUMNS, *COUNT_RANGES, *CLOSED_SETS, *FLAG_COLUMNS)
 _EXPECTED_KEYS = frozenset(PROCESSED_COLUMNS)

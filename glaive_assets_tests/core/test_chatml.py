@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from glaive_assets.core.chatml import render_glaive, render_system, to_chatml
 from glaive_assets.core.transform import process_row
 
-FIXTURES = Path(__file__).parent / "fixtures" / "core"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "core"
 TOOL_PROMPT = "You are a helpful assistant with access to the following functions. Use them if required -"
 
 

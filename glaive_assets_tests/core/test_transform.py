@@ -1,8 +1,9 @@
-"""transform.process_row: one outcome per row, whatever the row holds; record ids; reject shape."""
+"""core/transform.py, process_row: one outcome per row, whatever the row holds; record ids; reject shape."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
 import orjson
@@ -12,11 +13,19 @@ from glaive_assets.core import reasons as R
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.jsonio import dumps_line
 from glaive_assets.core.records import PROCESSED_COLUMNS, REJECT_COLUMNS
-from glaive_assets.core.transform import process_row, record_id, reject_unreadable_row
+from glaive_assets.core.transform import process_row, reject_unreadable_row
 
 PLAIN = "SYSTEM: You are a helpful assistant, with no access to external functions.\n\n"
 LEAD = "SYSTEM: You are a helpful assistant with access to the following functions. Use them if required -\n"
 GOOD_CHAT = "USER: Hi\n\n\nASSISTANT: Hello! <|endoftext|>\n\n\n"
+
+
+def record_id(system: str, chat: str) -> str:
+    """The documented record id (core/prompts.py), computed here independently (for texts whose
+    surrogates are all lone)."""
+    system_bytes = re.sub("[\ud800-\udfff]", "\ufffd", system).encode()
+    chat_bytes = re.sub("[\ud800-\udfff]", "\ufffd", chat).encode()
+    return hashlib.sha256(len(system_bytes).to_bytes(8, "big") + system_bytes + chat_bytes).hexdigest()[:32]
 
 
 def reject_of(row) -> dict:
@@ -77,10 +86,10 @@ def test_processed_record_columns_and_strict_output():
 
 def test_record_id_is_a_stable_content_hash():
     expected = hashlib.sha256(len(PLAIN.encode()).to_bytes(8, "big") + PLAIN.encode() + GOOD_CHAT.encode())
-    assert record_id(PLAIN, GOOD_CHAT) == expected.hexdigest()[:32]
     assert process_row({"system": PLAIN, "chat": GOOD_CHAT}, 0).processed["record_id"] == expected.hexdigest()[:32]
     # the boundary between system and chat matters
-    assert record_id("ab", "c") != record_id("a", "bc")
+    assert reject_of({"system": "ab", "chat": "c"})["record_id"] == record_id("ab", "c")
+    assert reject_of({"system": "a", "chat": "bc"})["record_id"] == record_id("a", "bc") != record_id("ab", "c")
 
 
 def test_lone_surrogates_are_repaired_and_flagged():

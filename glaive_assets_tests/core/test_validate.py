@@ -1,4 +1,5 @@
-"""validate.py: calls checked against the row's own schemas by jsonschema, with cached validators."""
+"""core/validate.py: calls checked against the row's own schemas by jsonschema; verdicts memoized by
+argument shape, never differing from jsonschema's."""
 
 from __future__ import annotations
 
@@ -11,21 +12,24 @@ from hypothesis import strategies as st
 
 from glaive_assets.core import reasons as R
 from glaive_assets.core.parse import parse_system
-from jsonschema.exceptions import SchemaError
-
-from glaive_assets.core.validate import (
-    CallValidator,
-    compile_parameters,
-    schema_skeleton,
-    validate_call,
-    validate_without_memo,
-)
+from glaive_assets.core.schemas import compile_declared, compile_parameters
+from glaive_assets.core.validate import call_codes, jsonschema_codes
 
 LEAD = "SYSTEM: You are a helpful assistant with access to the following functions. Use them if required -\n"
 
 
 def prompt_with(*schemas: dict):
     return parse_system(LEAD + "".join(json.dumps(s, indent=4) + "\n\n" for s in schemas))
+
+
+def validate_call(name: str, arguments: dict, prompt) -> list[str]:
+    """call_codes against the prompt's declared functions, compiled as the transform compiles them."""
+    return list(call_codes(name, arguments, compile_declared(prompt.signatures)))
+
+
+def jsonschema_verdict(name: str, arguments: dict, prompt) -> list[str]:
+    """jsonschema run on the call every time (no memo), for comparison."""
+    return list(jsonschema_codes(compile_declared(prompt.signatures)[name], arguments))
 
 
 BOOKING = {
@@ -127,15 +131,6 @@ def test_a_property_named_pattern_is_still_checked():
     assert validate_call("grep", {}, prompt_with(schema)) == [R.MISSING_REQUIRED_ARGUMENT]
 
 
-def test_compiled_validators_are_cached_by_schema_content():
-    first = compile_parameters({"type": "object", "properties": {"a": {"type": "string"}}})
-    same = compile_parameters({"properties": {"a": {"type": "string"}}, "type": "object"})  # other key order
-    other = compile_parameters({"type": "object", "properties": {"a": {"type": "number"}}})
-    assert first is same
-    assert first is not other
-    assert first.validator is not None
-
-
 # --- the memo replays jsonschema exactly ------------------------------------------------------------
 
 scalars = st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-3, 3, allow_nan=False) | st.sampled_from(
@@ -195,10 +190,10 @@ def test_memoized_verdicts_equal_jsonschema(parameters, arguments, data):
     prompt = prompt_with({"name": "f", "description": "F", "parameters": parameters})
     compiled = compile_parameters(prompt.signatures["f"]["parameters"])
     assert compiled.memo is not None  # these schemas use shape keywords only
-    assert validate_call("f", arguments, prompt) == validate_without_memo("f", arguments, prompt)
+    assert validate_call("f", arguments, prompt) == jsonschema_verdict("f", arguments, prompt)
     for _ in range(3):
         twin = twin_of(data, arguments)
-        assert validate_call("f", twin, prompt) == validate_without_memo("f", twin, prompt)
+        assert validate_call("f", twin, prompt) == jsonschema_verdict("f", twin, prompt)
 
 
 def test_memo_is_off_for_value_dependent_keywords():
@@ -235,75 +230,13 @@ def test_memo_never_confuses_values_the_schema_tells_apart(property_schema, firs
     assert validate_call("f", {"v": first}, prompt) == []
 
 
-# --- check_schema memo: a schema and its skeleton always get the same verdict -----------------------
-
-keyword_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2, 2) | st.sampled_from(["string", "integer", "object", "x", ""])
-    | st.text(max_size=4),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=2),
-    max_leaves=5,
-)
-
-
-def raw_schemas(children):
-    """Schemas with mostly well-formed keyword values and some broken ones."""
-    type_names = st.sampled_from(["string", "integer", "number", "object", "array", "boolean", "null", "float", ""])
-    return st.fixed_dictionaries({}, optional={
-        "type": type_names | st.lists(type_names, max_size=2) | keyword_values,
-        "properties": st.dictionaries(st.text(max_size=3), children, max_size=3) | keyword_values,
-        "required": st.lists(st.sampled_from(["a", "b", "c"]), max_size=3) | keyword_values,
-        "items": children | st.lists(children, max_size=2) | keyword_values,
-        "description": st.text(max_size=4) | keyword_values,
-        "title": st.text(max_size=4) | keyword_values,
-        "$comment": st.text(max_size=4) | keyword_values,
-        "enum": st.lists(keyword_values, max_size=2) | keyword_values,
-        "additionalProperties": st.booleans() | children | keyword_values,
-        "minimum": st.integers(-2, 2) | keyword_values,
-        "anyOf": st.lists(children, min_size=1, max_size=2) | keyword_values,
-        "default": keyword_values,
-        "format": st.text(max_size=4) | keyword_values,
-    })
-
-
-any_schemas = st.recursive(raw_schemas(st.just({})), raw_schemas, max_leaves=6)
-
-
-def meta_valid(schema) -> bool:
-    try:
-        CallValidator.check_schema(schema)
-        return True
-    except SchemaError:
-        return False
-
-
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(any_schemas)
-def test_schema_skeleton_keeps_the_meta_schema_verdict(schema):
-    assert meta_valid(schema_skeleton(schema)) == meta_valid(schema)
-
-
-def test_schema_skeleton_blanks_only_free_text_and_names():
-    schema = {"type": "object", "description": "Book it", "properties": {
-        "city": {"type": "string", "description": "Where", "enum": ["A", "B"]}}, "required": ["city"]}
-    assert schema_skeleton(schema) == {"type": "object", "description": "", "properties": {
-        "0": {"type": "string", "description": "", "enum": ["A", "B"]}}, "required": ["0"]}
-    assert schema_skeleton({"required": ["a", "a"]}) == {"required": ["a", "a"]}  # not distinct: kept
-    assert schema_skeleton({"description": 5}) == {"description": 5}  # not a string: kept
-
-
 def test_big_arguments_skip_the_memo_and_still_validate():
     prompt = prompt_with({"name": "f", "description": "F", "parameters": {
         "type": "object", "properties": {"xs": {"type": "array", "items": {"type": "integer"}},
                                          "m": {"type": "object"}}}})
-    compiled = prompt.validators.get("f") or compile_parameters(prompt.signatures["f"]["parameters"])
+    compiled = compile_parameters(prompt.signatures["f"]["parameters"])
     assert validate_call("f", {"xs": list(range(1000))}, prompt) == []
     assert validate_call("f", {"xs": list(range(999)) + ["x"]}, prompt) == [R.ARGUMENT_TYPE_MISMATCH]
     assert validate_call("f", {"m": {str(i): i for i in range(100)}}, prompt) == []
     assert validate_call("f", {"m": {"k" * 1000: 1}}, prompt) == []
     assert compiled.memo is not None and len(compiled.memo) == 0  # none of those shapes was kept
-
-
-def test_huge_schemas_are_compiled_but_not_kept():
-    parameters = {"type": "object", "description": "d" * 70_000}
-    assert compile_parameters(parameters) is not compile_parameters(parameters)
-    assert compile_parameters(parameters).validator is not None

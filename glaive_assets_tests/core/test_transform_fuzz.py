@@ -1,4 +1,5 @@
-"""Fuzz process_row + to_chatml + dumps_line: any row gives exactly one outcome and strict JSON lines."""
+"""core/transform.py under fuzzing (with to_chatml and dumps_line): any row gives exactly one outcome
+and strict JSON lines."""
 
 from __future__ import annotations
 
@@ -62,6 +63,14 @@ def strict(line: bytes):
     return orjson.loads(line)  # orjson refuses NaN, Infinity and invalid UTF-8
 
 
+def has_declared_type(value, declared: str) -> bool:
+    """`value` is of the column type records declares ("int", "str", "bool", "list[...]", "object")."""
+    if declared == "int":
+        return type(value) is int
+    python_type = {"str": str, "bool": bool, "object": dict}.get(declared, list)
+    return isinstance(value, python_type)
+
+
 def check(row, index: int) -> None:
     outcome = process_row(row, index)
     assert (outcome.processed is None) != (outcome.reject is None)
@@ -74,11 +83,13 @@ def check(row, index: int) -> None:
         assert reject["reasons"] == sorted(set(reject["reasons"]))
         if reject["features"] is not None:
             assert list(reject["features"]) == list(LIGHT_FEATURE_COLUMNS)
+            assert all(has_declared_type(v, PROCESSED_COLUMNS[k]) for k, v in reject["features"].items())
         assert strict(dumps_line(reject))["source_index"] == index
         return
     record = outcome.processed
     event(f"processed, {record['complexity_tier']}")
     assert list(record) == list(PROCESSED_COLUMNS)
+    assert all(has_declared_type(record[k], declared) for k, declared in PROCESSED_COLUMNS.items())
     assert record["complexity_tier"] in COMPLEXITY_TIERS and record["complexity_tier"] != "malformed"
     assert record["turn_bucket"] in TURN_BUCKETS and record["call_bucket"] in CALL_BUCKETS
     assert set(record["structure_warnings"]) <= R.STRUCTURE_WARNINGS

@@ -15,7 +15,7 @@ from glaive_assets.core.chatml import render_glaive, to_chatml
 from glaive_assets.core.records import LIGHT_FEATURE_COLUMNS, PROCESSED_COLUMNS
 from glaive_assets.core.transform import process_row
 
-FIXTURES = Path(__file__).parent / "fixtures" / "core"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "core"
 TOOL_PROMPT = "You are a helpful assistant with access to the following functions. Use them if required -"
 PLAIN_PROMPT = "You are a helpful assistant, with no access to external functions."
 

@@ -16,7 +16,7 @@ import pytest
 from glaive_assets.core.chatml import render_glaive, to_chatml
 from glaive_assets.core.transform import process_row
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "glaive"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "glaive"
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason=f"real rows not available: {SHARED} is absent")
 
 TOOL_PROMPT = "You are a helpful assistant with access to the following functions. Use them if required -"

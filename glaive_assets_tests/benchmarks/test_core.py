@@ -26,3 +26,16 @@ def test_core_transform_writes_one_or_two_lines_per_row():
     assert len(lines) == 50 and all(line.startswith(b"{") for line in lines)
     written = benchmark.core_transform(lines)
     assert written > sum(map(len, lines))  # processed records carry the raw text and more
+
+
+def test_cache_figures_name_every_switch_and_restore_the_core(capsys):
+    from glaive_assets.core import features, transform
+    from glaive_assets.core.parse import calls
+
+    before = (transform._PROMPTS, calls._GLAIVE_CALL, features.has_refusal_anchor)
+    assert benchmark.main(["--rows", "300", "--repeat", "1", "--caches"]) == 0
+    out = capsys.readouterr().out
+    for name in ["(everything on)", *benchmark.cache_switches()]:
+        line = next(line for line in out.splitlines() if line.startswith(name))
+        assert re.search(r"\d+\.\d{3} s +[+-]\d+\.\d%$", line), line
+    assert (transform._PROMPTS, calls._GLAIVE_CALL, features.has_refusal_anchor) == before
