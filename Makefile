@@ -51,12 +51,13 @@ test-quick: install-dev
 ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m glaive_assets -h 127.0.0.1 -p 3000
 
-## Benchmarks: the core transform, the whole graph at 5k / 113k / 1M rows, the QA and the sources.
+## Benchmarks: the core transform, the whole graph at 5k / 113k / 1M rows, the QA, the sources, the training stage.
 bench: install-dev
 	$(BIN)/python -m glaive_assets.benchmarks.core --rows 100000
 	$(BIN)/python -m glaive_assets.benchmarks.graph
 	$(BIN)/python -m glaive_assets.benchmarks.qa
 	$(BIN)/python -m glaive_assets.benchmarks.sources
+	$(BIN)/python -m glaive_assets.benchmarks.training
 
 # The UI tests drive Debian's Chromium. Install it when we can (root, apt); otherwise say so loudly.
 browser:
@@ -66,4 +67,4 @@ browser:
 	else echo "!!! /usr/bin/chromium is missing and cannot be installed here: the browser tests will SKIP !!!"; fi
 
 clean:
-	rm -rf $(VENV) $(DAGSTER_HOME) data/raw data/processed
+	rm -rf $(VENV) $(DAGSTER_HOME) data/raw data/processed data/training

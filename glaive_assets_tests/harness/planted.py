@@ -4,7 +4,9 @@ longer turn), and that eval file with two unrelated questions besides. Written b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -55,3 +57,13 @@ def chatml_ids(data_dir: Path) -> dict[int, str]:
 def artifact_file(data_dir: Path, name: str, part: str) -> Path:
     """One file of a multi-file artifact (the training set, an export)."""
     return data_dir / ARTIFACT_FILES[name][part]
+
+
+@dataclass(frozen=True)
+class PlantedGraph:
+    """The whole graph materialized once on the planted source: its data dir, the run's result, and the
+    instance that holds the run (for automation evaluations)."""
+
+    data_dir: Path
+    result: Any  # dg.ExecuteInProcessResult
+    instance: Any  # dg.DagsterInstance

@@ -28,7 +28,7 @@ def test_one_step_with_an_optional_output_per_format_downstream_of_the_training_
 
 
 def test_each_export_holds_every_split_row_and_loads(planted_graph, tmp_path, monkeypatch):
-    data_dir, result = planted_graph
+    data_dir, result = planted_graph.data_dir, planted_graph.result
     go_offline(monkeypatch)
     split_rows = {split: len(read_lines(artifact_file(data_dir, "training_set", split))) for split in SPLITS}
     materialized = materializations(result)
@@ -51,8 +51,8 @@ def test_each_export_holds_every_split_row_and_loads(planted_graph, tmp_path, mo
 
 
 def test_the_card_names_the_source_it_was_made_from(planted_graph):
-    card = artifact_file(planted_graph[0], "training_export_hf", "card").read_text(encoding="utf-8")
-    raw = load_artifact(planted_graph[0], "glaive_raw")
+    card = artifact_file(planted_graph.data_dir, "training_export_hf", "card").read_text(encoding="utf-8")
+    raw = load_artifact(planted_graph.data_dir, "glaive_raw")
     assert f"revision `{source_revision(raw)}`" in card
     assert source_revision(raw) == f"none: GLAIVE_SOURCE={raw.source}, not read from the hub (122 rows read, sample_size all, seed 7)"
 

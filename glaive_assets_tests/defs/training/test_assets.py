@@ -10,7 +10,13 @@ from glaive_assets.defs.training.assets import training_set_and_report
 from glaive_assets.storage.artifacts import ARTIFACT_PATHS
 from glaive_assets.storage.manifest import read_manifest
 from glaive_assets.training.config import SPLITS
-from glaive_assets_tests.harness.dagster_helpers import check_results, materializations, materialize, read_lines
+from glaive_assets_tests.harness.dagster_helpers import (
+    check_results,
+    graph_definitions,
+    materializations,
+    materialize,
+    read_lines,
+)
 from glaive_assets_tests.harness.planted import SAMPLE_ROWS, artifact_file, chatml_ids
 
 TRAINING = ["training_set", "training_report"]
@@ -33,7 +39,7 @@ def test_one_step_makes_both_assets_and_the_four_checks_three_of_them_blocking()
 
 
 def test_every_chatml_row_ends_in_exactly_one_split_or_the_ledger(planted_graph):
-    data_dir, result = planted_graph
+    data_dir, result = planted_graph.data_dir, planted_graph.result
     assert result.success
     chatml = read_lines(data_dir / ARTIFACT_PATHS["glaive_chatml"])
     parts = {part: training_lines(data_dir, part) for part in (*SPLITS, "dropped")}
@@ -57,7 +63,7 @@ def test_every_chatml_row_ends_in_exactly_one_split_or_the_ledger(planted_graph)
 
 
 def test_the_checks_ran_and_passed_and_the_ui_gets_its_tables(planted_graph):
-    data_dir, result = planted_graph
+    data_dir, result = planted_graph.data_dir, planted_graph.result
     checks = check_results(result)
     assert {name: checks[name].passed for name in TRAINING_CHECKS} == dict.fromkeys(TRAINING_CHECKS, True)
     assert checks["decontaminated"].description.startswith("no eval set given")
@@ -94,7 +100,7 @@ def test_a_planted_eval_set_drops_exactly_the_planted_rows(planted_graph, plante
         ids[SAMPLE_ROWS]: (str(planted_eval_file), "planted_exact", "exact_question"),
         ids[SAMPLE_ROWS + 1]: (str(planted_eval_file), "planted_ngram", "ngram"),
     }
-    kept_before = {row["id"] for split in SPLITS for row in training_lines(planted_graph[0], split)}
+    kept_before = {row["id"] for split in SPLITS for row in training_lines(planted_graph.data_dir, split)}
     kept_after = {row["id"] for split in SPLITS for row in training_lines(planted_data_copy, split)}
     assert kept_before - kept_after == set(contaminated) and kept_after < kept_before
     checks = check_results(result)
@@ -136,3 +142,21 @@ def test_bad_training_config_fails_in_one_line_before_writing(planted_data_copy,
     assert not result.success
     assert result.get_step_failure_events()[0].step_failure_data.user_failure_data.description == message
     assert train.read_bytes() == before
+
+
+@pytest.mark.parametrize("accounting_holds", [True, False])
+def test_automation_builds_the_exports_only_past_passing_blocking_checks(planted_graph, planted_data_copy,
+                                                                          accounting_holds):
+    if not accounting_holds:
+        chatml_path = planted_data_copy / ARTIFACT_PATHS["glaive_chatml"]
+        with open(chatml_path, "ab") as handle:  # one row more than glaive_chatml's writer counted
+            handle.write(chatml_path.read_bytes().splitlines(keepends=True)[-1])
+    defs = graph_definitions(planted_data_copy)
+    instance = planted_graph.instance
+    cursor = dg.evaluate_automation_conditions(defs=defs, instance=instance).cursor
+    rerun = materialize(instance, planted_data_copy, {}, selection=TRAINING, raise_on_error=False)
+    assert check_results(rerun)["accounting"].passed is accounting_holds
+
+    evaluation = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+    requested = {result.key.to_user_string() for result in evaluation.results if result.true_subset.size}
+    assert requested & set(EXPORTS) == (set(EXPORTS) if accounting_holds else set())
