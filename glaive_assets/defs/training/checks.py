@@ -66,7 +66,7 @@ def decontaminated_result(decontamination: Optional[Decontamination], eval_sets:
                        "nothing to check", {"eval_sets": 0})
     contaminated = sum(decontamination.contaminated.values())
     description = (f"{contaminated} split rows match an eval question" if contaminated else
-                   f"no split row matches any of {len(eval_sets)} eval sets")
+                   f"no split row matches an eval question ({len(eval_sets)} eval files)")
     return _result(DECONTAMINATED, decontamination.ok, description, {
         "eval_sets": len(eval_sets),
         "contaminated_rows": contaminated,
