@@ -41,7 +41,7 @@ MATERIALIZABLE_ASSETS = (
 )
 ALL_ASSETS = (SOURCE_ASSET, *MATERIALIZABLE_ASSETS)
 SAMPLE_SIZE = 300
-VIEWPORT = {"width": 1400, "height": 900}
+VIEWPORT = {"width": 2000, "height": 2000}  # large enough that the lineage draws every asset node, the three exports included
 README_SCREENSHOT = REPO_ROOT / "docs" / "lineage.png"
 UI_TIMEOUT_MS = 30_000
 
