@@ -19,7 +19,7 @@ from glaive_assets.definitions import (
 )
 from glaive_assets_tests.harness.dagster_helpers import code_location
 
-EXPORTS = {"training_export_hf", "training_export_openai", "training_export_sharegpt"}
+EXPORTS = {"export_hf", "export_openai", "export_sharegpt"}
 EXPECTED_ASSETS = {
     "glaive_source", "glaive_raw", "glaive_processed", "glaive_rejects", "glaive_chatml",
     "validation_report", "anomaly_report", "bias_report", "pipeline_summary", "training_set", "training_report",

@@ -12,8 +12,8 @@ from glaive_assets.storage.manifest import read_manifest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DG = Path(sys.executable).with_name("dg")
 ARTIFACT_ASSETS = ["anomaly_report", "bias_report", "glaive_chatml", "glaive_processed", "glaive_raw",
-                   "glaive_rejects", "pipeline_summary", "training_export_hf", "training_export_openai",
-                   "training_export_sharegpt", "training_report", "training_set", "validation_report"]
+                   "glaive_rejects", "pipeline_summary", "export_hf", "export_openai",
+                   "export_sharegpt", "training_report", "training_set", "validation_report"]
 
 
 def _dg(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:

@@ -48,9 +48,9 @@ ARTIFACT_FILES: dict[str, dict[str, str]] = {
         "test": "training/test.jsonl",
         "dropped": "training/dropped.jsonl",
     },
-    "training_export_hf": _export_files("training/hf", "card", "README.md"),
-    "training_export_openai": _export_files("training/openai", "card", "README.md"),
-    "training_export_sharegpt": _export_files("training/sharegpt", "dataset_info", "dataset_info.json"),
+    "export_hf": _export_files("training/hf", "card", "README.md"),
+    "export_openai": _export_files("training/openai", "card", "README.md"),
+    "export_sharegpt": _export_files("training/sharegpt", "dataset_info", "dataset_info.json"),
 }
 
 _WRITE_BATCH_LINES = 4096

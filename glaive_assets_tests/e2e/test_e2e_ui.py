@@ -35,9 +35,9 @@ MATERIALIZABLE_ASSETS = (
     "pipeline_summary",
     "training_set",
     "training_report",
-    "training_export_hf",
-    "training_export_openai",
-    "training_export_sharegpt",
+    "export_hf",
+    "export_openai",
+    "export_sharegpt",
 )
 ALL_ASSETS = (SOURCE_ASSET, *MATERIALIZABLE_ASSETS)
 SAMPLE_SIZE = 300

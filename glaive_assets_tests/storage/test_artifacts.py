@@ -69,7 +69,7 @@ def _part(tmp_path, name: str, body: bytes, rows: int) -> Artifact:
 
 def test_an_artifact_set_is_its_folder_its_jsonl_rows_and_a_hash_of_its_parts(tmp_path):
     train, card = _part(tmp_path, "train.jsonl", b"{}\n{}\n", 2), _part(tmp_path, "README.md", b"# card\n", 1)
-    artifact_set = ArtifactSet.of("training_export_hf", {"train": train, "card": card})
+    artifact_set = ArtifactSet.of("export_hf", {"train": train, "card": card})
     assert (artifact_set.path, artifact_set.rows, artifact_set.size_bytes) == (tmp_path / "training", 2, 13)
     listing = f"card\0{card.sha256}\ntrain\0{train.sha256}\n".encode()
     assert artifact_set.sha256 == hashlib.sha256(listing).hexdigest()
@@ -90,4 +90,4 @@ def test_an_artifact_sets_files_share_one_folder(tmp_path):
 def test_every_multi_file_artifact_lives_in_one_folder(tmp_path):
     for name, files in ARTIFACT_FILES.items():
         assert {path.parent for path in artifact_files(tmp_path, name).values()} == {artifact_folder(tmp_path, name)}, name
-    assert artifact_folder(tmp_path, "training_export_sharegpt") == tmp_path / "training" / "sharegpt"
+    assert artifact_folder(tmp_path, "export_sharegpt") == tmp_path / "training" / "sharegpt"

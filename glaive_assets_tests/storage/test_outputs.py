@@ -11,7 +11,7 @@ def test_every_file_of_every_artifact_is_listed_with_its_recorded_rows():
         "glaive_chatml": {"rows": 1234},
         "bias_report": {"rows": 1},
         "training_set": {"files": {"train": {"rows": 1000}, "dropped": {"rows": 34}}},
-        "training_export_hf": {"files": {"card": {"rows": 1}}},
+        "export_hf": {"files": {"card": {"rows": 1}}},
     }
     lines = {label: (state, relative) for label, state, relative in output_lines(recorded)}
     assert lines["glaive_chatml"] == ("1,234 rows", "processed/glaive_chatml.jsonl")
@@ -20,8 +20,8 @@ def test_every_file_of_every_artifact_is_listed_with_its_recorded_rows():
     assert lines["training_set/train"] == ("1,000 rows", "training/train.jsonl")
     assert lines["training_set/dropped"] == ("34 rows", "training/dropped.jsonl")
     assert lines["training_set/test"][0] == "(not materialized)"
-    assert lines["training_export_hf/card"] == ("written", "training/hf/README.md")
-    assert lines["training_export_sharegpt/dataset_info"] == ("(not materialized)", "training/sharegpt/dataset_info.json")
+    assert lines["export_hf/card"] == ("written", "training/hf/README.md")
+    assert lines["export_sharegpt/dataset_info"] == ("(not materialized)", "training/sharegpt/dataset_info.json")
     assert len(lines) == 9 + 4 + 3 * 4
 
 

@@ -26,7 +26,7 @@ _FOR = {
 
 
 def asset_name(export_format: str) -> str:
-    return f"training_export_{export_format}"
+    return f"export_{export_format}"
 
 
 class TrainingExportsConfig(dg.Config):

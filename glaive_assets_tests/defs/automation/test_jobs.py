@@ -10,7 +10,7 @@ def test_the_refresh_job_selects_glaive_raw_and_everything_downstream():
     selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     assert selected == {"glaive_raw", "glaive_processed", "glaive_rejects", "validation_report", "glaive_chatml",
                         "anomaly_report", "bias_report", "pipeline_summary", "training_set", "training_report",
-                        "training_export_hf", "training_export_openai", "training_export_sharegpt"}
+                        "export_hf", "export_openai", "export_sharegpt"}
     assert len(job.asset_layer.asset_graph.asset_check_keys) == 13 + 4  # the job's own graph: its checks only
     assert sorted(job.graph.node_dict) == ["anomaly_and_bias_reports", "anomaly_checks", "bias_checks", "glaive_chatml",
                                            "glaive_raw", "pipeline_summary", "processed_rejects_and_validation_report",

@@ -16,7 +16,7 @@ from glaive_assets_tests.harness.dagster_helpers import materializations, materi
 from glaive_assets_tests.harness.hf_offline import go_offline
 from glaive_assets_tests.harness.planted import artifact_file
 
-EXPORTS = ["training_export_hf", "training_export_openai", "training_export_sharegpt"]
+EXPORTS = ["export_hf", "export_openai", "export_sharegpt"]
 
 
 def test_one_step_with_an_optional_output_per_format_downstream_of_the_training_set():
@@ -35,15 +35,15 @@ def test_each_export_holds_every_split_row_and_loads(planted_graph, tmp_path, mo
     for export_format in ("hf", "openai"):
         loaded = datasets.load_dataset(str(data_dir / "training" / export_format), cache_dir=str(tmp_path / export_format))
         assert {split: loaded[split].num_rows for split in SPLITS} == split_rows, export_format
-        metadata = materialized[f"training_export_{export_format}"].metadata
+        metadata = materialized[f"export_{export_format}"].metadata
         assert {split: metadata[f"{split}_rows"].value for split in SPLITS} == split_rows
         assert metadata["dagster/row_count"].value == sum(split_rows.values())
-    hf_train = read_lines(artifact_file(data_dir, "training_export_hf", "train"))
+    hf_train = read_lines(artifact_file(data_dir, "export_hf", "train"))
     assert [row["sample_weight"] for row in hf_train] == [
         row["sample_weight"] for row in read_lines(artifact_file(data_dir, "training_set", "train"))]
 
-    sharegpt = load_artifact(data_dir, "training_export_sharegpt")
-    left_out = materialized["training_export_sharegpt"].metadata["rows_left_out"].value
+    sharegpt = load_artifact(data_dir, "export_sharegpt")
+    left_out = materialized["export_sharegpt"].metadata["rows_left_out"].value
     written = sum(len(read_lines(sharegpt.parts[split].path)) for split in SPLITS)
     assert written + left_out == sum(split_rows.values()) and written == sharegpt.rows
     info = orjson.loads(sharegpt.parts["dataset_info"].path.read_bytes())
@@ -51,7 +51,7 @@ def test_each_export_holds_every_split_row_and_loads(planted_graph, tmp_path, mo
 
 
 def test_the_card_names_the_source_it_was_made_from(planted_graph):
-    card = artifact_file(planted_graph.data_dir, "training_export_hf", "card").read_text(encoding="utf-8")
+    card = artifact_file(planted_graph.data_dir, "export_hf", "card").read_text(encoding="utf-8")
     raw = load_artifact(planted_graph.data_dir, "glaive_raw")
     assert f"revision `{source_revision(raw)}`" in card
     assert source_revision(raw) == f"none: GLAIVE_SOURCE={raw.source}, not read from the hub (122 rows read, sample_size all, seed 7)"
@@ -68,9 +68,9 @@ def test_the_formats_config_and_the_selection_decide_which_exports_are_written(p
         shutil.rmtree(artifact_file(planted_data_copy, name, "train").parent)
     only_hf = {"ops": {"training_exports": {"config": {"formats": ["hf"]}}}}
     assert set(materializations(materialize(instance, planted_data_copy, only_hf, selection=EXPORTS))) == {
-        "training_export_hf"}
-    assert set(materializations(materialize(instance, planted_data_copy, {}, selection=["training_export_sharegpt"]))) == {
-        "training_export_sharegpt"}
+        "export_hf"}
+    assert set(materializations(materialize(instance, planted_data_copy, {}, selection=["export_sharegpt"]))) == {
+        "export_sharegpt"}
     assert not (planted_data_copy / "training" / "openai").exists()
 
 

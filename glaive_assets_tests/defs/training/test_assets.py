@@ -20,7 +20,7 @@ from glaive_assets_tests.harness.dagster_helpers import (
 from glaive_assets_tests.harness.planted import SAMPLE_ROWS, artifact_file, chatml_ids
 
 TRAINING = ["training_set", "training_report"]
-EXPORTS = ["training_export_hf", "training_export_openai", "training_export_sharegpt"]
+EXPORTS = ["export_hf", "export_openai", "export_sharegpt"]
 TRAINING_CHECKS = ("accounting", "no_split_leakage", "decontaminated", "stratification")
 
 
