@@ -11,5 +11,5 @@ def test_the_refresh_job_selects_glaive_raw_and_everything_downstream():
     assert selected == {"glaive_raw", "glaive_processed", "glaive_rejects", "validation_report", "glaive_chatml",
                         "anomaly_report", "bias_report", "pipeline_summary"}
     assert len(job.asset_layer.asset_graph.asset_check_keys) == 13  # the job's own graph: its checks only
-    assert sorted(job.graph.node_dict) == ["anomaly_and_bias_reports", "anomaly_checks", "bias_checks", "glaive_chatml",
-                                           "glaive_raw", "pipeline_summary", "processed_rejects_and_validation_report"]
+    assert sorted(job.graph.node_dict) == ["glaive_chatml", "glaive_raw", "pipeline_summary", "processed_and_rejects",
+                                           "quality_reports", "validation_report_schema_suite"]
