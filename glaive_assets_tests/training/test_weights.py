@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from glaive_assets.qa.bias import KNOWN_SOURCE_GAPS, sample_weight
-from glaive_assets.qa.stats import SLICES, SLICES_BY_NAME
+from glaive_assets.qa.stats import SLICES
 from glaive_assets.training.config import TrainingConfig
 from glaive_assets.training.plan import plan_training_set
 from glaive_assets.training.signatures import row_signature
@@ -21,6 +21,8 @@ from glaive_assets.training.weights import (
     weigh_train_rows,
 )
 from glaive_assets_tests.training.rows import sample_chatml_rows
+
+SLICES_BY_NAME = {spec.name: spec for spec in SLICES}
 
 THRESHOLD = 0.05
 SLICE_INDEX = {spec.name: index for index, spec in enumerate(SLICES)}
