@@ -46,8 +46,8 @@ def test_code_location_has_every_asset_check_sensor_schedule_and_resource():
     keys = {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()}
     assert keys == EXPECTED_ASSETS
     check_keys = {(key.asset_key.to_user_string(), key.name) for key in repository.asset_graph.asset_check_keys}
-    assert ("glaive_processed", "schema_suite") in check_keys
-    assert {asset for asset, _ in check_keys} == {"glaive_processed", "training_set"}
+    assert ("validation_report", "schema_suite") in check_keys  # the blocking gate before glaive_chatml
+    assert {asset for asset, _ in check_keys} == {"validation_report", "anomaly_report", "bias_report", "training_set"}
     assert len(check_keys) == 1 + 8 + 4 + 4  # schema, eight anomaly rules, four bias families; the training set's four
     assert {name for asset, name in check_keys if asset == "training_set"} == {
         "accounting", "no_split_leakage", "decontaminated", "stratification"}
@@ -56,7 +56,7 @@ def test_code_location_has_every_asset_check_sensor_schedule_and_resource():
                             "slack_on_run_failure"}
     assert {sensor.default_status for sensor in sensors.values()} == {dg.DefaultSensorStatus.RUNNING}
     assert [schedule.name for schedule in repository.schedule_defs] == ["glaive_weekly_refresh"]
-    assert sorted(location.resources) == ["io_manager", "slack", "storage"]
+    assert sorted(location.resources) == ["io_manager", "schema_suite_process", "slack", "storage"]
 
 
 def test_the_policy_gives_every_artifact_asset_kinds_and_code_version_and_downstream_the_refresh_condition():

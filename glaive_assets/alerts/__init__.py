@@ -1,5 +1,6 @@
-"""Slack alerting without Dagster: the message formatters and a send that never fails the run.
-(The Dagster resource that configures it from the environment is in defs/alerts/resources.py.)"""
+"""Slack alerting without Dagster: the message formatters, a send that never fails the run, and the
+alert-fatigue rule (alerts.fatigue). (The Dagster resource that configures it from the environment is
+in defs/alerts/resources.py.)"""
 
 from glaive_assets.alerts.messages import (
     format_anomaly_message,

@@ -7,8 +7,10 @@ message stays within Slack's limits (3,000 characters per section, 50 blocks).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
+
+from glaive_assets.qa.gate import describe_failure
 
 MAX_LISTED_ITEMS = 25  # lines listed in one message; the rest are counted
 _MAX_LINE_CHARS = 280
@@ -18,12 +20,18 @@ _MAX_ERROR_CHARS = 2_500  # one section, with room for the code fence
 _SEVERITY_ORDER = {"ERROR": 0, "WARN": 1}
 
 
-def format_anomaly_message(anomaly_report: dict[str, Any], run_id: str, run_url: str) -> dict[str, Any]:
-    """The alert for a run whose anomaly report (qa/anomaly.py, anomaly_report.json) has anomalies.
+def format_anomaly_message(
+    anomaly_report: dict[str, Any], run_id: str, run_url: str, unchanged: Collection[str] = ()
+) -> dict[str, Any]:
+    """The alert for a run whose anomaly report (qa/anomaly.py, anomaly_report.json) has anomalies, or
+    whose training outputs the schema suite withheld.
 
-    Lists each entry of `anomaly_report["checks"]` whose `is_anomaly` is true with its severity, value
-    and threshold ("max" for comparison ">", "min" for "<"), then what the rule measures, or, when
-    the value could not be computed, the report's message saying why.
+    When the report's `training_outputs` (qa/gate.py) says withheld, the message says so first and
+    names each failed expectation with what it observed. Then it lists each entry of
+    `anomaly_report["checks"]` whose `is_anomaly` is true with its severity, value and threshold ("max"
+    for comparison ">", "min" for "<") and what the rule measures, or, when the value could not be
+    computed, the report's message saying why. Rules named in `unchanged` (breached on the previous
+    run too) are not listed again, only named in one closing line.
     """
     checks = anomaly_report.get("checks") if isinstance(anomaly_report, dict) else None
     if not isinstance(checks, list):
@@ -35,7 +43,26 @@ def format_anomaly_message(anomaly_report: dict[str, Any], run_id: str, run_url:
         f"Run `{_escape(run_id)}`: *{len(anomalies)} of {_count(len(checks), 'anomaly rule')} breached*,"
         f" {errors} with severity ERROR."
     )
-    return _message("Glaive data anomalies", summary, [_anomaly_line(check) for check in anomalies], run_url)
+    gate = anomaly_report.get("training_outputs") if isinstance(anomaly_report, dict) else None
+    lines = _withheld_lines(gate) if isinstance(gate, dict) and gate.get("withheld") else []
+    lines += [_anomaly_line(check) for check in anomalies if check.get("check") not in unchanged]
+    still = [str(check.get("check")) for check in anomalies if check.get("check") in unchanged]
+    if still:
+        lines.append(_clip("Still breached, as on the previous run: " + ", ".join(_escape(name) for name in still)))
+    return _message("Glaive data anomalies", summary, lines, run_url)
+
+
+def _withheld_lines(gate: dict[str, Any]) -> list[str]:
+    check_name = _escape(str(gate.get("gate", "?")))
+    headline = (
+        f":no_entry: *Training outputs withheld*: the blocking check `{check_name}` failed"
+        f" ({gate.get('expectations_passed')} of {gate.get('expectations_total')} expectations passed);"
+        " glaive_chatml and everything built from it keep their previous files."
+    )
+    failures = [failure for failure in gate.get("failed_expectations", []) if isinstance(failure, dict)]
+    # Each failure in a code span, so a quoted value cannot format the message (a backquote would end it).
+    quoted = [_escape(describe_failure(failure)).replace("`", "'") for failure in failures]
+    return [_clip(headline)] + [_clip(f"• `{text}`") for text in quoted]
 
 
 def format_check_failure_message(failures: Sequence[dict[str, Any]], run_url: str) -> dict[str, Any]:

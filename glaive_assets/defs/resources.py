@@ -29,7 +29,8 @@ class GlaiveStorage(dg.ConfigurableResource):
 
 class ArtifactIOManager(dg.ConfigurableIOManager):
     """Assets write their files themselves, atomically and streaming; this records them in the
-    manifest and hands downstream assets a handle on the file instead of loading it into memory.
+    manifest, with the id of the run that wrote them, and hands downstream assets a handle on the
+    file instead of loading it into memory.
 
     Every asset's output passes through it, so it holds the data dir's writer lock for the run
     (storage/lock.py), from the start of the run's first step to the end of its last."""
@@ -51,7 +52,7 @@ class ArtifactIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Artifact) -> None:
         if not isinstance(obj, Artifact):
             raise TypeError(f"{context.asset_key.to_user_string()} must return an Artifact, got {type(obj).__name__}")
-        update_manifest(self.storage.root, [obj])
+        update_manifest(self.storage.root, [obj], run_id=context.run_id)
 
     def load_input(self, context: dg.InputContext) -> Artifact:
         return load_artifact(self.storage.root, context.asset_key.path[-1])

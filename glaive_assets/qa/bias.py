@@ -23,6 +23,11 @@ Strategy: n == 0 -> "collect_more" (nothing to duplicate or weight); share < 1% 
 rows, or "collect_more" when n < MIN_ROWS_TO_OVERSAMPLE (a handful of rows duplicated many times is
 memorised, not learned); 1% <= share < t -> "reweight" with w. Synthetic interpolation such as SMOTE
 is never proposed: it does not apply to conversations.
+
+Known source gaps: an empty slice value listed in KNOWN_SOURCE_GAPS (has_parallel=True: Glaive never
+makes two calls in one turn) is empty by how the source was made; no run of this source can fill it.
+It is reported under `known_source_gaps`, with its mitigation, and is not a finding: the bias checks
+do not fail on it run after run. The same value with rows in it (another source) is a finding again.
 """
 
 from __future__ import annotations
@@ -160,6 +165,7 @@ def analyze_bias(stats: PipelineStats, threshold: float = DEFAULT_THRESHOLD) -> 
     _check_threshold(threshold)
     total = stats.processed_rows
     findings: list[dict[str, Any]] = []
+    known_gaps: list[dict[str, Any]] = []
     mitigations: list[dict[str, Any]] = []
     slice_statistics: dict[str, Any] = {}
     for spec in SLICES:
@@ -176,7 +182,7 @@ def analyze_bias(stats: PipelineStats, threshold: float = DEFAULT_THRESHOLD) -> 
                 message = f"{spec.name}={value!r}: no processed records at all"
             else:
                 message = f"{spec.name}={value!r} holds {count} of {total} records ({share:.2%}), below {threshold:.0%}"
-            findings.append({
+            flagged = {
                 "slice": spec.name,
                 "family": spec.family,
                 "value": value,
@@ -185,7 +191,8 @@ def analyze_bias(stats: PipelineStats, threshold: float = DEFAULT_THRESHOLD) -> 
                 "threshold": threshold,
                 "severity": severity,
                 "message": message,
-            })
+            }
+            (known_gaps if is_known_source_gap(spec.name, value, count) else findings).append(flagged)
             mitigations.append(mitigation(spec, value, count, total, threshold))
         slice_statistics[spec.name] = {"family": spec.family, "total": total, "values": rows}
 
@@ -193,6 +200,7 @@ def analyze_bias(stats: PipelineStats, threshold: float = DEFAULT_THRESHOLD) -> 
         family: {
             "slices": [spec.name for spec in SLICES if spec.family == family],
             "findings_count": sum(finding["family"] == family for finding in findings),
+            "known_source_gaps_count": sum(gap["family"] == family for gap in known_gaps),
         }
         for family in FAMILIES
     }
@@ -205,18 +213,34 @@ def analyze_bias(stats: PipelineStats, threshold: float = DEFAULT_THRESHOLD) -> 
         "findings_count": len(findings),
         "bias_detected": bool(findings),
         "findings": findings,
+        "known_source_gaps_count": len(known_gaps),
+        "known_source_gaps": known_gaps,
         "mitigations": mitigations,
         "families": families,
         "slice_statistics": slice_statistics,
     }
 
 
+def is_known_source_gap(slice_name: str, value: Any, count: int) -> bool:
+    """An empty slice value that the source cannot fill by construction (KNOWN_SOURCE_GAPS)."""
+    return count == 0 and (slice_name, value) in KNOWN_SOURCE_GAPS
+
+
+def _by_family(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {family: [] for family in FAMILIES}
+    for entry in entries:
+        grouped.setdefault(entry["family"], []).append(entry)
+    return grouped
+
+
 def bias_findings_by_family(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """family -> its findings, with every family present (an empty list is a passing check)."""
-    grouped: dict[str, list[dict[str, Any]]] = {family: [] for family in FAMILIES}
-    for finding in report["findings"]:
-        grouped.setdefault(finding["family"], []).append(finding)
-    return grouped
+    return _by_family(report["findings"])
+
+
+def known_gaps_by_family(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """family -> its known source gaps (reported, never a failed check)."""
+    return _by_family(report.get("known_source_gaps", []))
 
 
 def distribution_table(report: dict[str, Any], slice_name: str) -> str:
@@ -239,23 +263,27 @@ def distribution_table(report: dict[str, Any], slice_name: str) -> str:
 
 def markdown_table(report: dict[str, Any]) -> str:
     """Tier and bucket distributions, then the flagged slice values with their mitigation."""
+    known_count = report.get("known_source_gaps_count", 0)
     parts = [f"**Representation bias**: {report['findings_count']} findings over {report['total_records']} records "
-             f"(threshold {report['threshold']:.0%})\n"]
+             f"(threshold {report['threshold']:.0%})" + (f", {known_count} known source gap{'' if known_count == 1 else 's'}" if known_count else "") + "\n"]
     for slice_name in ("complexity_tier", "turn_bucket", "call_bucket"):
         parts.append(distribution_table(report, slice_name))
-    flagged_rows = [
-        [
-            finding["slice"],
-            finding["value"],
-            finding["count"],
-            format_share(finding["share"]),
-            finding["severity"],
+    # repr: True and 1 are different slice values but equal dict keys.
+    known = {(gap["slice"], repr(gap["value"])): gap for gap in report.get("known_source_gaps", [])}
+    flagged = {(finding["slice"], repr(finding["value"])): finding for finding in report["findings"]} | known
+    flagged_rows = []
+    for fix in report["mitigations"]:
+        key = (fix["slice"], repr(fix["value"]))
+        flagged_rows.append([
+            fix["slice"],
+            fix["value"],
+            fix["count"],
+            format_share(fix["share"]),
+            flagged[key]["severity"] + (" (known source gap)" if key in known else ""),
             fix["strategy"],
             fix["rows_to_add"],
             format_number(fix["sample_weight"]),
-        ]
-        for finding, fix in zip(report["findings"], report["mitigations"], strict=True)
-    ]
+        ])
     headers = ["slice", "value", "records", "share", "severity", "strategy", "rows to add", "sample weight"]
     parts.append("**Flagged slices**\n\n" + (table(headers, flagged_rows) if flagged_rows else "none\n"))
     return "\n".join(parts)

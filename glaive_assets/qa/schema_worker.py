@@ -1,7 +1,8 @@
 """Run the GX schema suite in a child process that imports Great Expectations ahead of time.
 
-`import great_expectations` costs about 3 s of CPU. Started when the processed op starts, the child
-pays it on the second core while the parent parses rows; the suite then runs on the finished file.
+`import great_expectations` costs about 3 s of CPU. Started early (the Dagster layer starts it when a
+run that validates starts), the child pays it on the second core while the parent does other work;
+`submit` then hands it the finished file, and the parent keeps working until it needs `result`.
 """
 
 from __future__ import annotations
@@ -46,18 +47,31 @@ class SchemaSuiteWorker:
         self._process.start()
         child_end.close()
 
-    def validate(self, path: Path, requested_size: int, source_rows: int) -> dict[str, Any]:
-        """Validate the processed records in `path`; raises RuntimeError if the child failed."""
+    def submit(self, path: Path, requested_size: int, source_rows: int) -> None:
+        """Start validating the processed records in `path` (once per worker); returns at once."""
         try:
             self._connection.send((str(path), requested_size, source_rows))
+        except (BrokenPipeError, ConnectionResetError):
+            raise self._died() from None
+
+    def result(self) -> dict[str, Any]:
+        """The report of the submitted file; raises RuntimeError if the child failed."""
+        try:
             succeeded, payload = self._connection.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError):
-            raise RuntimeError(
-                f"the schema-suite process died (exit code {self._process.exitcode})"
-            ) from None
+        except (EOFError, ConnectionResetError):
+            raise self._died() from None
         if not succeeded:
             raise RuntimeError(f"the schema suite failed in its process:\n{payload}")
         return payload
+
+    def validate(self, path: Path, requested_size: int, source_rows: int) -> dict[str, Any]:
+        """submit, then wait for the result."""
+        self.submit(path, requested_size, source_rows)
+        return self.result()
+
+    def _died(self) -> RuntimeError:
+        self._process.join(1)
+        return RuntimeError(f"the schema-suite process died (exit code {self._process.exitcode})")
 
     def close(self) -> None:
         if self._process.is_alive():

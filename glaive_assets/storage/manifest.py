@@ -30,8 +30,9 @@ MANIFEST_PATH = "processed/manifest.json"
 RAW = "glaive_raw"
 
 
-def update_manifest(data_dir: Path, artifacts: Iterable[Artifact]) -> Path:
-    """Record each artifact's sha256, size and row count in processed/manifest.json (locked, atomic)."""
+def update_manifest(data_dir: Path, artifacts: Iterable[Artifact], run_id: str | None = None) -> Path:
+    """Record each artifact's sha256, size and row count in processed/manifest.json (locked, atomic),
+    and the id of the run that wrote it when one is given."""
     manifest_path = data_dir / MANIFEST_PATH
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = manifest_path.with_name(".manifest.lock")
@@ -43,6 +44,8 @@ def update_manifest(data_dir: Path, artifacts: Iterable[Artifact]) -> Path:
             for artifact in artifacts:
                 entry = artifact.manifest_entry(data_dir)
                 entry["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                if run_id is not None:
+                    entry["run_id"] = run_id
                 manifest["artifacts"][artifact.name] = entry
             with atomic_file(manifest_path) as handle:
                 handle.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")

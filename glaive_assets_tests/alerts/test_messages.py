@@ -122,6 +122,41 @@ def test_the_qa_helpers_real_report_is_rendered_rule_by_rule() -> None:
     assert lines[7] == f"<{RUN_URL}|View the run in Dagster>"
 
 
+WITHHELD = {
+    "gate": "schema_suite", "passed": False, "withheld": True, "expectations_passed": 65, "expectations_total": 67,
+    "failed_expectations": [
+        {"expectation": "expect_table_row_count_to_be_between", "column": None,
+         "expected": {"min_value": 24, "max_value": 29}, "observed": 17},
+        {"expectation": "expect_column_values_to_be_of_type", "column": "num_turns", "expected": {"type_": "int"},
+         "observed": {"unexpected": 1, "of": 17, "examples": ["`<!here>`"]}},
+    ],
+}
+
+
+def test_a_withheld_run_says_so_first_and_names_each_failed_expectation_with_its_observation() -> None:
+    report = {**REPORT, "training_outputs": WITHHELD}
+    lines = format_anomaly_message(report, RUN_ID, RUN_URL)["text"].splitlines()
+    assert lines[2:6] == [
+        ":no_entry: *Training outputs withheld*: the blocking check `schema_suite` failed (65 of 67 expectations"
+        " passed); glaive_chatml and everything built from it keep their previous files.",
+        "• `expect_table_row_count_to_be_between: observed 17, expected min_value=24, max_value=29`",
+        "• `expect_column_values_to_be_of_type(num_turns): observed 1 of 17 values unexpected "
+        "(e.g. ''&lt;!here&gt;''), expected type_=int`",
+        "• *reject_rate* [WARN]: value 0.125, threshold max 0.05 (all rejects / raw rows)",
+    ]
+    released = {**REPORT, "training_outputs": {**WITHHELD, "passed": True, "withheld": False}}
+    assert "withheld" not in format_anomaly_message(released, RUN_ID, RUN_URL)["text"]
+
+
+def test_rules_breached_on_the_previous_run_too_are_only_named_at_the_end() -> None:
+    lines = format_anomaly_message(REPORT, RUN_ID, RUN_URL, unchanged={"reject_rate"})["text"].splitlines()
+    assert lines[1] == f"Run `{RUN_ID}`: *2 of 3 anomaly rules breached*, 1 with severity ERROR."
+    assert lines[2:4] == [
+        "• *row_count* [ERROR]: value 812, threshold min 4000 (processed records)",
+        "Still breached, as on the previous run: reject_rate",
+    ]
+
+
 def test_check_failure_message_lists_errors_first_with_key_check_severity_and_description() -> None:
     failures = [
         {"asset_key": ["glaive", "processed"], "check_name": "bias_slices", "severity": "WARN",

@@ -64,16 +64,21 @@ def test_whole_graph_on_the_sample(instance, data_dir):
     schema_columns = {c.name for c in materialized["glaive_processed"].metadata["dagster/column_schema"].value.columns}
     assert {"complexity_tier", "function_calls", "has_error_handling", "record_id"} <= schema_columns
 
-    # Checks ran beside glaive_processed; the schema suite passed on good data.
+    # Every check ran, each on its report; the schema suite passed on good data.
     checks = check_results(result)
     assert checks["schema_suite"].passed
+    assert checks["schema_suite"].asset_key == dg.AssetKey("validation_report")
     assert {f"bias_{family}" for family in ("complexity", "conversation", "capability", "domain")} <= set(checks)
     assert len([name for name in checks if name.startswith("anomaly_")]) == 8
+    # Every artifact on disk was written by this run, the summary (which goes last) included.
+    assert {entry["run_id"] for entry in manifest.values()} == {result.run_id}
 
     summary = orjson.loads((data_dir / ARTIFACT_PATHS["pipeline_summary"]).read_bytes())
     assert summary["stages"]["transform"]["accounted"] is True
-    assert summary["stages"]["chatml"]["chatml_rows"] == len(chatml)
+    assert summary["stages"]["training_outputs"] == {"status": "ok", "withheld": False, "withheld_by": None,
+                                                     "chatml_rows": len(chatml), "processed_rows": len(processed)}
     assert summary["stages"]["schema_validation"]["status"] == "ok"
+    assert summary["from_older_runs"] == []
     assert summary["source"] == {"source": "sample", "requested_sample_size": 300, "seed": 11}
 
 
@@ -141,8 +146,8 @@ def test_failing_source_leaves_the_previous_raw_artifact_whole(instance, data_di
     assert sorted(p.name for p in raw_path.parent.iterdir()) == ["glaive_raw.jsonl"]
 
 
-def test_failed_schema_suite_blocks_chatml(instance, data_dir, tmp_path):
-    # 10 of 40 rows are not Glaive records: 30 processed, below the row-count bound (32..40).
+def test_failed_schema_suite_blocks_chatml_but_not_the_reports_or_the_summary(instance, data_dir, tmp_path):
+    # 10 of 40 rows are not Glaive records (and one sample row is rejected): 29 processed, below 32..40.
     source = write_jsonl_source(tmp_path / "broken.jsonl", [*sample_rows(30), *[None] * 10])
     result = materialize(instance, data_dir, run_config(source=str(source), sample_size=40), raise_on_error=False)
 
@@ -150,9 +155,10 @@ def test_failed_schema_suite_blocks_chatml(instance, data_dir, tmp_path):
     assert checks["schema_suite"].passed is False
     assert checks["schema_suite"].severity == dg.AssetCheckSeverity.ERROR
     materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
-    assert "glaive_processed" in materialized and "validation_report" in materialized
-    assert "glaive_chatml" not in materialized
+    assert materialized == {"glaive_raw", "glaive_processed", "glaive_rejects", "validation_report",
+                            "anomaly_report", "bias_report", "pipeline_summary"}
     assert not (data_dir / ARTIFACT_PATHS["glaive_chatml"]).exists()
+    assert [event.step_key for event in result.get_step_failure_events()] == ["validation_report_schema_suite"]
     report = orjson.loads((data_dir / ARTIFACT_PATHS["validation_report"]).read_bytes())
     row_count = [e for e in report["expectations"] if e["expectation"] == "expect_table_row_count_to_be_between"][0]
     assert row_count["success"] is False and report["row_count_bounds"] == [32, 40]
@@ -191,8 +197,7 @@ def test_a_raw_file_that_disagrees_with_its_manifest_fails_the_split(instance, d
     raw_path = data_dir / ARTIFACT_PATHS["glaive_raw"]
     with open(raw_path, "ab") as handle:  # a line added behind the pipeline's back
         handle.write(b'{"source_index": 999999, "row": null}\n')
-    result = materialize(instance, data_dir, {}, selection=["glaive_processed", "glaive_rejects", "validation_report"],
-                         raise_on_error=False)
+    result = materialize(instance, data_dir, {}, selection=["glaive_processed", "glaive_rejects"], raise_on_error=False)
     assert not result.success
     message = result.get_step_failure_events()[0].step_failure_data.error.message
     assert "row accounting broken: glaive_raw has 20 rows" in message

@@ -37,8 +37,9 @@ def _io_manager(data_dir) -> ArtifactIOManager:
 def test_outputs_are_recorded_and_inputs_are_the_recorded_handles(data_dir):
     io_manager = _io_manager(data_dir)
     raw = write_raw(data_dir, [(0, {"system": "s", "chat": "c"})], SourceSettings("sample", 1, 9))
-    io_manager.handle_output(dg.build_output_context(asset_key="glaive_raw"), raw)
-    assert read_manifest(data_dir)["artifacts"]["glaive_raw"]["sha256"] == raw.sha256
+    io_manager.handle_output(dg.build_output_context(asset_key="glaive_raw", run_id="run-7"), raw)
+    entry = read_manifest(data_dir)["artifacts"]["glaive_raw"]
+    assert (entry["sha256"], entry["run_id"]) == (raw.sha256, "run-7")
 
     loaded = io_manager.load_input(dg.build_input_context(asset_key=dg.AssetKey("glaive_raw")))
     assert loaded == raw

@@ -210,18 +210,24 @@ def test_lineage_page_shows_every_asset(ui_dev: DagsterDev, page: Any, screensho
     page.screenshot(path=str(screenshot_dir / "lineage_before_materialize.png"))
 
 
-@pytest.mark.timeout(240)
-def test_checks_tab_lists_the_checks_of_glaive_processed(ui_dev: DagsterDev, page: Any, screenshot_dir: Path) -> None:
-    check_names = sorted(check["name"] for check in checks_of(asset_nodes(ui_dev)["glaive_processed"]))
-    # The QA layer: a GX schema suite, anomaly rules and bias slices, each as asset checks.
-    for topic in ("schema", "anomal", "bias"):
-        assert any(topic in name for name in check_names), f"no {topic} check on glaive_processed: {check_names}"
+# Each check sits on the report that holds its evidence; schema_suite is the blocking gate.
+CHECKED_REPORTS = {"validation_report": ("schema",), "anomaly_report": ("anomaly_",), "bias_report": ("bias_",)}
 
-    page.goto(f"{ui_dev.base_url}/assets/glaive_processed?view=checks")
-    page.get_by_text(f"Checks ({len(check_names)})", exact=True).wait_for()
-    for name in check_names:
-        assert check_listed(page, name), f"check {name} not listed"
-    page.screenshot(path=str(screenshot_dir / "glaive_processed_checks.png"))
+
+@pytest.mark.timeout(240)
+def test_checks_tab_lists_the_checks_of_each_report(ui_dev: DagsterDev, page: Any, screenshot_dir: Path) -> None:
+    nodes = asset_nodes(ui_dev)
+    for report, prefixes in CHECKED_REPORTS.items():
+        checks = checks_of(nodes[report])
+        check_names = sorted(check["name"] for check in checks)
+        assert check_names and all(name.startswith(prefixes) for name in check_names), (report, check_names)
+        assert {check["blocking"] for check in checks} == {report == "validation_report"}, report
+
+        page.goto(f"{ui_dev.base_url}/assets/{report}?view=checks")
+        page.get_by_text(f"Checks ({len(check_names)})", exact=True).wait_for()
+        for name in check_names:
+            assert check_listed(page, name), f"check {name} of {report} not listed"
+        page.screenshot(path=str(screenshot_dir / f"{report}_checks.png"))
 
 
 def check_listed(page: Any, name: str) -> bool:
@@ -289,12 +295,15 @@ def test_materialize_all_from_the_ui(ui_dev: DagsterDev, page: Any, screenshot_d
     assert summary["stages"]["ingest"]["raw_rows"] == SAMPLE_SIZE
     assert summary["stages"]["transform"]["processed_rows"] == rows["glaive_processed"]
     assert summary["stages"]["transform"]["rejected_rows"] == rows["glaive_rejects"]
-    assert summary["stages"]["chatml"]["chatml_rows"] == rows["glaive_chatml"]
+    assert summary["stages"]["training_outputs"]["chatml_rows"] == rows["glaive_chatml"]
+    assert (summary["run_id"], summary["from_older_runs"]) == (run.run_id, [])
 
-    # Every check of glaive_processed ran against the materialization of this run.
-    for check in checks_of(asset_nodes(ui_dev)["glaive_processed"]):
-        execution = check["executionForLatestMaterialization"]
-        assert execution is not None and execution["runId"] == run.run_id, (check["name"], execution)
+    # Every check of every report ran against the materialization of this run.
+    nodes = asset_nodes(ui_dev)
+    for report in CHECKED_REPORTS:
+        for check in checks_of(nodes[report]):
+            execution = check["executionForLatestMaterialization"]
+            assert execution is not None and execution["runId"] == run.run_id, (check["name"], execution)
 
     # The UI shows the finished graph: every asset materialized. That screenshot goes in the README.
     open_expanded_lineage(page, ui_dev)

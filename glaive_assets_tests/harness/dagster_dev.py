@@ -291,15 +291,19 @@ class DagsterDev:
                 lines.append(f"[{event['__typename']} {event.get('stepKey') or ''}] {text or event.get('message')}")
         return "\n".join(lines) or "(no error events)"
 
-    def wait_for_run_to_finish(self, run_id: str, *, timeout: float) -> RunInfo:
-        """Wait for a terminal status; raise with the run's errors and the log tail unless SUCCESS."""
-        finished = wait_for(
+    def wait_for_run_to_end(self, run_id: str, *, timeout: float) -> RunInfo:
+        """Wait for a terminal status, whichever it is (SUCCESS, FAILURE, CANCELED)."""
+        return wait_for(
             lambda: next((run for run in self.runs(run_ids=[run_id], limit=1) if run.status in TERMINAL_RUN_STATUSES),
                          None),
             timeout=timeout,
             what=f"run {run_id} to finish",
             diagnostics=lambda: f"run status: {self.run(run_id).status}\n{self.log_tail()}",
         )
+
+    def wait_for_run_to_finish(self, run_id: str, *, timeout: float) -> RunInfo:
+        """Wait for a terminal status; raise with the run's errors and the log tail unless SUCCESS."""
+        finished = self.wait_for_run_to_end(run_id, timeout=timeout)
         if finished.status != "SUCCESS":
             raise DagsterDevError(
                 f"run {run_id} ended {finished.status}:\n{self.run_errors(run_id)}\n{self.log_tail()}"

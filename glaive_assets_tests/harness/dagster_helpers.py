@@ -10,6 +10,7 @@ import dagster as dg
 import orjson
 
 from glaive_assets.defs.alerts.resources import slack_resource_from_env
+from glaive_assets.defs.quality.resources import SchemaSuiteProcess
 from glaive_assets.defs.resources import storage_resources
 from glaive_assets.definitions import defs
 from glaive_assets.sources.sample import iter_sample_rows
@@ -23,7 +24,8 @@ def code_location() -> dg.Definitions:
 
 def graph_resources(data_dir: Path, slack: Any = None) -> dict[str, Any]:
     """The location's resources over a test's data dir (and its Slack, when given)."""
-    return {**storage_resources(str(data_dir)), "slack": slack if slack is not None else slack_resource_from_env()}
+    return {**storage_resources(str(data_dir)), "schema_suite_process": SchemaSuiteProcess(),
+            "slack": slack if slack is not None else slack_resource_from_env()}
 
 
 def graph_definitions(data_dir: Path) -> dg.Definitions:
@@ -35,7 +37,7 @@ def graph_definitions(data_dir: Path) -> dg.Definitions:
 def run_config(source: str = "sample", sample_size: int = 300, seed: int = 7, **quality: Any) -> dict:
     config: dict[str, Any] = {"ops": {"glaive_raw": {"config": {"source": source, "sample_size": sample_size, "seed": seed}}}}
     if quality:
-        config["ops"]["anomaly_and_bias_reports"] = {"config": quality}
+        config["ops"]["quality_reports"] = {"config": quality}
     return config
 
 

@@ -81,3 +81,34 @@ def write_jsonl_atomically(path: Path, rows: list[dict[str, str]]) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def truncated_call_row(number: int) -> dict[str, str]:
+    """A row whose function call stops mid-JSON: a malformed reject (call_truncated)."""
+    city = CITIES[number % len(CITIES)]
+    chat = (
+        f"USER: Will it rain in {city} tomorrow? (ticket {number})\n\n\n"
+        f"ASSISTANT: <functioncall> {{\"name\": \"get_forecast\", \"arguments\": '{{\"city\": \"{city}"
+    )
+    return {"system": _system_with(_FORECAST_SCHEMA), "chat": chat}
+
+
+# Lines a reader cannot decode (kept as unreadable rows) and JSON values that are not Glaive rows.
+UNREADABLE_LINES = (b'{"system": "SYSTEM: cut', b"not json at all", b'{"chat": "USER: hi"', b"[1, 2")
+WRONG_TYPE_ROWS = (None, 12, ["system", "chat"], {"system": 7, "chat": ["USER: hi"]})
+
+
+def mostly_rejected_lines(good_rows: list[dict], *, first_number: int = 0) -> list[bytes]:
+    """JSON lines: `good_rows`, then 12 rows that are all rejected: 4 truncated calls (malformed), the 4
+    UNREADABLE_LINES and the 4 WRONG_TYPE_ROWS. With 17 good rows that is 12 of 29 rejected (41%)."""
+    good = [json.dumps(row, ensure_ascii=False).encode() for row in good_rows]
+    malformed = [json.dumps(truncated_call_row(first_number + index)).encode() for index in range(4)]
+    wrong_types = [json.dumps(row).encode() for row in WRONG_TYPE_ROWS]
+    return [*good, *malformed, *UNREADABLE_LINES, *wrong_types]
+
+
+def write_lines_atomically(path: Path, lines: list[bytes]) -> None:
+    """The lines, each ended by a newline, renamed into place (see write_jsonl_atomically)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(b"".join(line + b"\n" for line in lines))
+    os.replace(tmp, path)

@@ -15,6 +15,8 @@ from glaive_assets.qa.bias import (
     FAMILIES,
     analyze_bias,
     bias_findings_by_family,
+    is_known_source_gap,
+    known_gaps_by_family,
     markdown_table,
     mitigation,
     rows_to_reach_share,
@@ -155,13 +157,14 @@ def test_the_source_gap_note_only_explains_an_empty_slice():
     assert present["reason"] == "give these rows sample weight 1.7018 (all other rows 1)"
 
 
-def test_balanced_families_pass_and_parallel_is_always_flagged():
+def test_balanced_families_pass_and_empty_parallel_is_a_known_source_gap_not_a_finding():
     report = report_for(balanced_records())
     by_family = bias_findings_by_family(report)
     assert list(by_family) == list(FAMILIES) == ["complexity", "conversation", "capability", "domain"]
     assert by_family["complexity"] == []
     assert by_family["conversation"] == []
-    assert by_family["capability"] == [{
+    assert by_family["capability"] == []
+    assert known_gaps_by_family(report)["capability"] == report["known_source_gaps"] == [{
         "slice": "has_parallel",
         "family": "capability",
         "value": True,
@@ -171,15 +174,30 @@ def test_balanced_families_pass_and_parallel_is_always_flagged():
         "severity": "high",
         "message": "has_parallel=True holds 0 of 100 records (0.00%), below 5%",
     }]
+    assert report["known_source_gaps_count"] == 1
+    assert report["findings_count"] == len(report["findings"]) == 11  # the domain slice's 11
     parallel = fix_for(report, "has_parallel", True)
     assert parallel["strategy"] == "collect_more"
     assert parallel["rows_to_add"] == 6
     assert "never issues two calls in one assistant turn" in parallel["reason"]
     assert report["families"]["capability"] == {
         "slices": ["has_error_handling", "has_parallel", "has_defined_functions", "has_refusal"],
-        "findings_count": 1,
+        "findings_count": 0,
+        "known_source_gaps_count": 1,
     }
     assert orjson.loads(orjson.dumps(report)) == report
+
+
+def test_a_known_gap_slice_with_rows_in_it_is_an_ordinary_finding():
+    records = balanced_records()
+    for record in records[:2]:  # another source could issue parallel calls: 2% is then a real finding
+        record["has_parallel"] = True
+    report = report_for(records)
+    assert report["known_source_gaps"] == []
+    assert finding(report, "has_parallel", True)["count"] == 2
+    assert [f["slice"] for f in bias_findings_by_family(report)["capability"]] == ["has_parallel"]
+    assert (is_known_source_gap("has_parallel", True, 0), is_known_source_gap("has_parallel", True, 2),
+            is_known_source_gap("has_refusal", True, 0)) == (True, False, False)
 
 
 def test_every_closed_set_value_is_reported_with_its_figures():
@@ -303,11 +321,12 @@ def test_custom_threshold():
 def test_markdown_table():
     text = markdown_table(report_for(balanced_records()))
     lines = text.splitlines()
-    assert lines[0] == "**Representation bias**: 12 findings over 100 records (threshold 5%)"
+    assert lines[0] == "**Representation bias**: 11 findings over 100 records (threshold 5%), 1 known source gap"
     assert "| complexity_tier | records | share | avg turns | avg calls | malformed rejects | bias |" in lines
     assert "| moderate | 25 | 25.00% | 3 | 2 | 0 |  |" in lines
     assert "| malformed | 0 | 0.00% | n/a | n/a | 0 | not a target |" in lines
-    assert "| has_parallel | True | 0 | 0.00% | high | collect_more | 6 | n/a |" in lines
+    assert "| has_parallel | True | 0 | 0.00% | high (known source gap) | collect_more | 6 | n/a |" in lines
+    assert "| function_domain | weather | 0 | 0.00% | high | collect_more | 6 | n/a |" in lines
     assert sum(line.startswith("| function_domain |") for line in lines) == 11
 
 

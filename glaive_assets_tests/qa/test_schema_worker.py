@@ -29,6 +29,24 @@ def test_worker_failure_is_a_clear_error(tmp_path):
     assert "FileNotFoundError" in str(error.value)
 
 
+def test_the_parent_works_between_submit_and_result(tmp_path):
+    path = tmp_path / "processed.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in make_processed_records(12)))
+    with SchemaSuiteWorker() as worker:
+        worker.submit(path, requested_size=12, source_rows=12)  # returns before the suite has run
+        lines_counted_meanwhile = len(path.read_bytes().splitlines())
+        report = worker.result()
+    assert (report["row_count"], report["success"], lines_counted_meanwhile) == (12, True, 12)
+
+
+def test_a_worker_that_died_is_a_clear_error(tmp_path):
+    with SchemaSuiteWorker() as worker:
+        worker._process.kill()
+        worker._process.join()
+        with pytest.raises(RuntimeError, match=r"the schema-suite process died \(exit code -9\)"):
+            worker.validate(tmp_path / "processed.jsonl", requested_size=0, source_rows=0)
+
+
 def test_closing_an_unused_worker_stops_its_process():
     worker = SchemaSuiteWorker()
     worker.close()

@@ -43,6 +43,13 @@ def test_the_manifest_is_sorted_strict_json_with_a_timestamp(tmp_path):
     assert body.endswith(b"}\n")
 
 
+def test_the_run_that_wrote_an_artifact_is_recorded_when_given(tmp_path):
+    update_manifest(tmp_path, [write_json(tmp_path, "anomaly_report", {"a": 1})], run_id="run-1")
+    update_manifest(tmp_path, [write_json(tmp_path, "bias_report", {"b": 2})], run_id="run-2")
+    artifacts = read_manifest(tmp_path)["artifacts"]
+    assert (artifacts["anomaly_report"]["run_id"], artifacts["bias_report"]["run_id"]) == ("run-1", "run-2")
+
+
 @pytest.mark.parametrize(("name", "prepare", "error", "message"), [
     ("no_such_asset", None, KeyError, "no artifact file is defined for asset 'no_such_asset'"),
     ("glaive_chatml", None, FileNotFoundError, "glaive_chatml.jsonl does not exist: materialize glaive_chatml first"),

@@ -1,16 +1,29 @@
-"""The anomaly and bias reports as assets (the validation report is made with glaive_processed: schema_suite.py)."""
+"""quality_reports: the validation, anomaly and bias reports of every run, and the anomaly and bias checks.
+
+One step reads processed and rejects once for the statistics while the GX schema suite validates the
+processed file in its own process (resources.py). It never fails for what the data holds: a failing
+suite is reported (and withholds the training outputs through the schema_suite check, checks.py), and
+the anomaly and bias checks are evaluated whatever it says.
+"""
 
 from typing import Optional
 
 import dagster as dg
 from pydantic import Field
 
+from glaive_assets.defs.alerts.resources import GlaiveSlackResource
 from glaive_assets.defs.metadata import output
-from glaive_assets.defs.quality.schema_suite import QUALITY_GROUP
+from glaive_assets.defs.quality.alert import send_quality_alert
+from glaive_assets.defs.quality.checks import ANOMALY_CHECKS, BIAS_CHECKS, anomaly_check_results, bias_check_results
+from glaive_assets.defs.quality.resources import SchemaSuiteProcess
 from glaive_assets.defs.resources import GlaiveStorage
-from glaive_assets.qa import anomaly, bias
+from glaive_assets.qa import anomaly, bias, schema
+from glaive_assets.qa.gate import training_gate
 from glaive_assets.qa.stats import compute_pipeline_stats
 from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_json
+
+QUALITY_GROUP = "quality"
+RAW, PROCESSED, REJECTS = dg.AssetKey("glaive_raw"), dg.AssetKey("glaive_processed"), dg.AssetKey("glaive_rejects")
 
 _DEFAULT_THRESHOLDS = anomaly.AnomalyThresholds()
 
@@ -36,22 +49,45 @@ class QualityConfig(dg.Config):
         return anomaly.AnomalyThresholds(**values, severities=self.severities or {})
 
 
+def expected_processed_rows(raw: RawArtifact) -> int:
+    """The row count the suite bounds: the request, or every raw row for a source smaller than the
+    request (the anomaly rule row_count still warns against the full request); 0 when all rows were asked."""
+    requested = raw.requested_sample_size
+    return min(requested, raw.rows) if requested else 0
+
+
+_OUTS = {
+    "validation_report": dg.AssetOut(group_name=QUALITY_GROUP, description=(
+        "The Great Expectations 1.x schema suite over every processed record: columns, nulls, ranges, "
+        "closed sets, booleans, chat length and row-count bounds (processed/validation/validation_report.json). "
+        "Its blocking check schema_suite decides whether glaive_chatml is written."
+    )),
+    "anomaly_report": dg.AssetOut(group_name=QUALITY_GROUP, description=(
+        "Each anomaly rule's value against its threshold, and the training gate's verdict "
+        "(training_outputs: withheld or not, the failed expectations) (processed/validation/anomaly_report.json)."
+    )),
+    "bias_report": dg.AssetOut(group_name=QUALITY_GROUP, description=(
+        "Representation of every slice value, the under-represented ones, known source gaps, and "
+        "mitigations with concrete weights and target counts (processed/validation/bias_report.json)."
+    )),
+}
+
+
 @dg.multi_asset(
-    outs={
-        "anomaly_report": dg.AssetOut(
-            group_name=QUALITY_GROUP,
-            description="Each anomaly rule's value against its threshold (processed/validation/anomaly_report.json).",
-        ),
-        "bias_report": dg.AssetOut(group_name=QUALITY_GROUP, description=(
-            "Representation of every slice value, the under-represented ones, and mitigations with "
-            "concrete weights and target counts (processed/validation/bias_report.json)."
-        )),
+    outs=_OUTS,
+    internal_asset_deps={
+        "validation_report": {RAW, PROCESSED},
+        "anomaly_report": {RAW, PROCESSED, REJECTS},
+        "bias_report": {PROCESSED, REJECTS},
     },
+    check_specs=[*ANOMALY_CHECKS, *BIAS_CHECKS],
 )
-def anomaly_and_bias_reports(
+def quality_reports(
     context: dg.AssetExecutionContext,
     config: QualityConfig,
     storage: GlaiveStorage,
+    schema_suite_process: SchemaSuiteProcess,
+    slack: GlaiveSlackResource,
     glaive_raw: RawArtifact,
     glaive_processed: Artifact,
     glaive_rejects: Artifact,
@@ -60,23 +96,56 @@ def anomaly_and_bias_reports(
         thresholds = config.thresholds()
     except ValueError as error:  # e.g. an unknown rule or severity in `severities`
         raise dg.Failure(description=f"anomaly config: {error}") from None
-    # One pass over processed and rejects feeds both reports.
+    suite = schema_suite_process.worker
+    suite.submit(glaive_processed.path, expected_processed_rows(glaive_raw), glaive_raw.rows)
+    # One pass over processed and rejects feeds both other reports, while the suite runs beside it.
     stats = compute_pipeline_stats(glaive_processed.iter_records(), glaive_rejects.iter_records())
-    anomaly_report = anomaly.evaluate_anomalies(stats, thresholds, glaive_raw.requested_sample_size)
-    anomaly_artifact = write_json(storage.root, "anomaly_report", anomaly_report)
-    yield output(anomaly_artifact, {
-        "anomalies_found": anomaly_report["anomalies_found"],
-        "pipeline_healthy": anomaly_report["pipeline_healthy"],
-        "rules": dg.MetadataValue.md(anomaly.markdown_table(anomaly_report)),
-        "path": dg.MetadataValue.path(str(anomaly_artifact.path)),
-    }, output_name="anomaly_report")
-
+    validation = suite.result()
+    anomaly_report = {**anomaly.evaluate_anomalies(stats, thresholds, glaive_raw.requested_sample_size),
+                      "training_outputs": training_gate(validation)}
     bias_report = bias.analyze_bias(stats, config.bias_threshold)
-    bias_artifact = write_json(storage.root, "bias_report", bias_report)
-    yield output(bias_artifact, {
-        "bias_detected": bias_report["bias_detected"],
-        "findings_count": bias_report["findings_count"],
-        "slices_analyzed": bias_report["slices_analyzed"],
-        "findings": dg.MetadataValue.md(bias.markdown_table(bias_report)),
-        "path": dg.MetadataValue.path(str(bias_artifact.path)),
-    }, output_name="bias_report")
+
+    # Which run and which raw file each report describes, in the file and in the UI.
+    provenance = {"run_id": context.run.run_id, "raw_sha256": glaive_raw.sha256}
+    written = {name: write_json(storage.root, name, {**provenance, **report}) for name, report in
+               (("validation_report", validation), ("anomaly_report", anomaly_report), ("bias_report", bias_report))}
+    alert = send_quality_alert(context, slack, anomaly_report)
+
+    shown = {"validation_report": _validation_metadata(validation),
+             "anomaly_report": {**_anomaly_metadata(anomaly_report), **alert.as_metadata()},
+             "bias_report": _bias_metadata(bias_report)}
+    for name, metadata in shown.items():
+        path = dg.MetadataValue.path(str(written[name].path))
+        yield output(written[name], {**provenance, **metadata, "path": path}, output_name=name)
+    yield from anomaly_check_results(anomaly_report, alert)
+    yield from bias_check_results(bias_report)
+
+
+def _validation_metadata(report: dict) -> dict:
+    return {
+        "success": report["success"],
+        "passed": report["passed"],
+        "failed": report["failed"],
+        "success_rate": report["success_rate"],
+        "gx_version": report["gx_version"],
+        "expectations": dg.MetadataValue.md(schema.markdown_table(report)),
+    }
+
+
+def _anomaly_metadata(report: dict) -> dict:
+    return {
+        "anomalies_found": report["anomalies_found"],
+        "pipeline_healthy": report["pipeline_healthy"],
+        "training_outputs_withheld": report["training_outputs"]["withheld"],
+        "rules": dg.MetadataValue.md(anomaly.markdown_table(report)),
+    }
+
+
+def _bias_metadata(report: dict) -> dict:
+    return {
+        "bias_detected": report["bias_detected"],
+        "findings_count": report["findings_count"],
+        "known_source_gaps_count": report["known_source_gaps_count"],
+        "slices_analyzed": report["slices_analyzed"],
+        "findings": dg.MetadataValue.md(bias.markdown_table(report)),
+    }

@@ -1,42 +1,70 @@
-"""Anomaly and bias checks on glaive_processed. Each reads the report asset that computed it, so the
-statistics run once per run, and the UI shows the verdicts beside glaive_processed. (The blocking
-schema check is in schema_suite.py.)"""
+"""The quality checks. Each sits on the report that holds its evidence:
+
+- schema_suite on validation_report: blocking, ERROR. glaive_chatml depends on validation_report, so it
+  is built only when the suite passed. A step of its own, so that nothing else waits for it.
+- anomaly_<rule> (8) on anomaly_report and bias_<family> (4) on bias_report: evaluated by
+  quality_reports itself (assets.py), on every run, whatever the schema suite says.
+"""
 
 from collections.abc import Iterator
 
 import dagster as dg
 
-from glaive_assets.alerts import format_anomaly_message, send_alert
-from glaive_assets.config.settings import run_url
-from glaive_assets.defs.alerts.resources import GlaiveSlackResource
+from glaive_assets.defs.quality.alert import QualityAlert
 from glaive_assets.qa import anomaly, bias
+from glaive_assets.qa.gate import GATE_CHECK, describe_failure, training_gate
 from glaive_assets.qa.markdown import format_share
 from glaive_assets.storage.artifacts import Artifact, read_json
 
-PROCESSED = dg.AssetKey("glaive_processed")
+VALIDATION_REPORT = dg.AssetKey("validation_report")
+ANOMALY_REPORT = dg.AssetKey("anomaly_report")
+BIAS_REPORT = dg.AssetKey("bias_report")
 SEVERITY = {"WARN": dg.AssetCheckSeverity.WARN, "ERROR": dg.AssetCheckSeverity.ERROR}
 
+ANOMALY_CHECKS = [
+    dg.AssetCheckSpec(name=f"anomaly_{rule}", asset=ANOMALY_REPORT, description=meaning)
+    for rule, meaning in anomaly.RULES.items()
+]
+BIAS_CHECKS = [
+    dg.AssetCheckSpec(name=f"bias_{family}", asset=BIAS_REPORT,
+                      description=f"No under-represented slice value in the {family} slices (known source gaps excepted)")
+    for family in bias.FAMILIES
+]
 
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(name=f"anomaly_{rule}", asset=PROCESSED, additional_deps=["anomaly_report"], description=meaning)
-        for rule, meaning in anomaly.RULES.items()
-    ],
-    ins={"anomaly_report": dg.AssetIn("anomaly_report")},
-    description="One result per anomaly rule; a run that finds anomalies sends one Slack message.",
+
+@dg.asset_check(
+    asset=VALIDATION_REPORT,
+    name=GATE_CHECK,
+    blocking=True,
+    description=(
+        "The GX schema suite passed. Blocking at ERROR: glaive_chatml, and everything built from it, "
+        "is not written from records that fail it; the previous files stay as they were."
+    ),
 )
-def anomaly_checks(
-    context: dg.AssetCheckExecutionContext, slack: GlaiveSlackResource, anomaly_report: Artifact
-) -> Iterator[dg.AssetCheckResult]:
-    report = read_json(anomaly_report.path)
-    alert_metadata: dict[str, str] = {}
-    if report["anomalies_found"]:
-        run_id = context.run.run_id
-        message = format_anomaly_message(report, run_id, run_url(run_id))
-        alert_metadata = send_alert(slack, message, context.log).as_metadata()
+def schema_suite(validation_report: Artifact) -> dg.AssetCheckResult:
+    report = read_json(validation_report.path)
+    gate = training_gate(report)
+    failures = [describe_failure(failure) for failure in gate["failed_expectations"]]
+    return dg.AssetCheckResult(
+        passed=gate["passed"],
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=f"{report['passed']}/{report['total']} expectations passed"
+        + ("; the training outputs are withheld" if gate["withheld"] else ""),
+        metadata={
+            "passed": report["passed"],
+            "failed": report["failed"],
+            "failed_expectations": dg.MetadataValue.md("\n".join(f"- `{line}`" for line in failures) or "none"),
+            "run_id": report["run_id"],
+            "raw_sha256": report["raw_sha256"],
+        },
+    )
+
+
+def anomaly_check_results(report: dict, alert: QualityAlert) -> Iterator[dg.AssetCheckResult]:
+    """One result per anomaly rule; a breached one carries what became of the Slack alert."""
     for check in report["checks"]:
         yield dg.AssetCheckResult(
-            asset_key=PROCESSED,
+            asset_key=ANOMALY_REPORT,
             check_name=f"anomaly_{check['check']}",
             passed=not check["is_anomaly"],
             severity=SEVERITY[check["severity"]],
@@ -45,31 +73,28 @@ def anomaly_checks(
                 "value": check["value"],
                 "threshold": check["threshold"],
                 "comparison": check["comparison"],
-                **(alert_metadata if check["is_anomaly"] else {}),
+                **alert.metadata_for(check["check"]),
             },
         )
 
 
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(name=f"bias_{family}", asset=PROCESSED, additional_deps=["bias_report"],
-                          description=f"No under-represented slice value in the {family} slices")
-        for family in bias.FAMILIES
-    ],
-    ins={"bias_report": dg.AssetIn("bias_report")},
-    description="Representation bias, one check per family of slices (WARN).",
-)
-def bias_checks(bias_report: Artifact) -> Iterator[dg.AssetCheckResult]:
-    report = read_json(bias_report.path)
+def _listed(entries: list[dict]) -> str:
+    return ", ".join(f"{entry['slice']}={entry['value']} ({format_share(entry['share'])})" for entry in entries) or "none"
+
+
+def bias_check_results(report: dict) -> Iterator[dg.AssetCheckResult]:
+    """One result per family of slices: fails on findings; known source gaps are named, never failed."""
+    known_gaps = bias.known_gaps_by_family(report)
     for family, findings in bias.bias_findings_by_family(report).items():
+        gaps = known_gaps.get(family, [])
+        description = f"{len(findings)} under-represented slice values" if findings else "balanced"
+        if gaps:
+            description += "; known source gaps: " + ", ".join(f"{gap['slice']}={gap['value']}" for gap in gaps)
         yield dg.AssetCheckResult(
-            asset_key=PROCESSED,
+            asset_key=BIAS_REPORT,
             check_name=f"bias_{family}",
             passed=not findings,
             severity=dg.AssetCheckSeverity.WARN,
-            description=f"{len(findings)} under-represented slice values" if findings else "balanced",
-            metadata={
-                "findings": len(findings),
-                "flagged": ", ".join(f"{f['slice']}={f['value']} ({format_share(f['share'])})" for f in findings) or "none",
-            },
+            description=description,
+            metadata={"findings": len(findings), "flagged": _listed(findings), "known_source_gaps": _listed(gaps)},
         )

@@ -1,4 +1,7 @@
-"""raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output."""
+"""raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output.
+
+Between the two sits the quality step (defs/quality): glaive_chatml depends on validation_report, so it
+waits for that report's blocking schema_suite check and is skipped when the check fails."""
 
 import dagster as dg
 
@@ -11,15 +14,13 @@ from glaive_assets.core.records import (
     TURN_BUCKETS,
 )
 from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output
-from glaive_assets.defs.quality.schema_suite import SCHEMA_SUITE_CHECK, VALIDATION_REPORT_OUT, validate_processed
 from glaive_assets.defs.resources import GlaiveStorage
-from glaive_assets.qa.schema_worker import SchemaSuiteWorker
 from glaive_assets.storage.artifacts import Artifact, RawArtifact
 from glaive_assets.storage.stages import SplitStats, split_raw, write_chatml
 
 TRANSFORM_GROUP = "transform"
-RAW = dg.AssetKey("glaive_raw")
-PROCESSED = dg.AssetKey("glaive_processed")
+# glaive_chatml waits for the blocking schema_suite check on this report (defs/quality/checks.py).
+VALIDATION_REPORT = dg.AssetKey("validation_report")
 
 
 @dg.multi_asset(
@@ -32,45 +33,28 @@ PROCESSED = dg.AssetKey("glaive_processed")
             "Every raw row that cannot become a faithful training record, with its reason codes "
             "(processed/glaive_rejects.jsonl)."
         )),
-        "validation_report": VALIDATION_REPORT_OUT,
     },
-    internal_asset_deps={
-        "glaive_processed": {RAW},
-        "glaive_rejects": {RAW},
-        "validation_report": {RAW, PROCESSED},
-    },
-    check_specs=[SCHEMA_SUITE_CHECK],
 )
-def processed_rejects_and_validation_report(
-    context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact
-):
-    """Split raw rows into processed and rejects, then validate processed with the GX suite.
-
-    The suite runs in this op, not downstream: its check is blocking, and everything downstream of
-    glaive_processed waits for it, so the report that feeds it must be made here.
-    """
-    # The GX suite's process starts now, so its ~3 s import overlaps the parsing below.
-    with SchemaSuiteWorker() as schema_suite:
-        processed, rejects, stats = split_raw(storage.root, glaive_raw)
-        # The raw writer's count (from the manifest) against what the two outputs hold.
-        if glaive_raw.rows != processed.rows + rejects.rows:
-            raise dg.Failure(
-                description=f"row accounting broken: glaive_raw has {glaive_raw.rows} rows, but "
-                f"{processed.rows} processed + {rejects.rows} rejects were written from its file"
-            )
-        accounting = {
-            "raw_rows": glaive_raw.rows,
-            "processed_rows": processed.rows,
-            "rejected_rows": rejects.rows,
-            "accounted (raw = processed + rejects)": True,
-        }
-        yield output(processed, {**artifact_metadata(processed, PROCESSED_COLUMNS), **accounting,
-                                 **_processed_tables(stats)}, output_name="glaive_processed")
-        rejects_metadata = {**artifact_metadata(rejects, REJECT_COLUMNS), **accounting,
-                            "top_reject_reasons": counts_table(stats.reject_reasons, "reason", limit=15)}
-        yield output(rejects, rejects_metadata, output_name="glaive_rejects")
-
-        yield from validate_processed(storage, glaive_raw, processed, schema_suite)
+def processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact):
+    """Split raw rows into processed and rejects, every row into exactly one of them."""
+    processed, rejects, stats = split_raw(storage.root, glaive_raw)
+    # The raw writer's count (from the manifest) against what the two outputs hold.
+    if glaive_raw.rows != processed.rows + rejects.rows:
+        raise dg.Failure(
+            description=f"row accounting broken: glaive_raw has {glaive_raw.rows} rows, but "
+            f"{processed.rows} processed + {rejects.rows} rejects were written from its file"
+        )
+    accounting = {
+        "raw_rows": glaive_raw.rows,
+        "processed_rows": processed.rows,
+        "rejected_rows": rejects.rows,
+        "accounted (raw = processed + rejects)": True,
+    }
+    yield output(processed, {**artifact_metadata(processed, PROCESSED_COLUMNS), **accounting,
+                             **_processed_tables(stats)}, output_name="glaive_processed")
+    rejects_metadata = {**artifact_metadata(rejects, REJECT_COLUMNS), **accounting,
+                        "top_reject_reasons": counts_table(stats.reject_reasons, "reason", limit=15)}
+    yield output(rejects, rejects_metadata, output_name="glaive_rejects")
 
 
 def _processed_tables(stats: SplitStats) -> dict[str, dg.MetadataValue]:
@@ -85,9 +69,12 @@ def _processed_tables(stats: SplitStats) -> dict[str, dg.MetadataValue]:
 
 @dg.asset(
     group_name=TRANSFORM_GROUP,
+    deps=[VALIDATION_REPORT],
     description=(
         "Training-ready ChatML (OpenAI-style messages with tool_calls, tool messages and tools), one "
-        "conversation per processed record, whole and in order (processed/glaive_chatml.jsonl)."
+        "conversation per processed record, whole and in order (processed/glaive_chatml.jsonl). "
+        "Written only when the blocking schema_suite check on validation_report passed; otherwise the "
+        "previous file, and everything built from it, stays as it was."
     ),
 )
 def glaive_chatml(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_processed: Artifact) -> dg.Output:

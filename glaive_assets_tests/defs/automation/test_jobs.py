@@ -12,6 +12,6 @@ def test_the_refresh_job_selects_glaive_raw_and_everything_downstream():
                         "anomaly_report", "bias_report", "pipeline_summary", "training_set", "training_report",
                         "export_hf", "export_openai", "export_sharegpt"}
     assert len(job.asset_layer.asset_graph.asset_check_keys) == 13 + 4  # the job's own graph: its checks only
-    assert sorted(job.graph.node_dict) == ["anomaly_and_bias_reports", "anomaly_checks", "bias_checks", "glaive_chatml",
-                                           "glaive_raw", "pipeline_summary", "processed_rejects_and_validation_report",
-                                           "training_exports", "training_set_and_report"]
+    assert sorted(job.graph.node_dict) == ["glaive_chatml", "glaive_raw", "pipeline_summary", "processed_and_rejects",
+                                           "quality_reports", "training_exports", "training_set_and_report",
+                                           "validation_report_schema_suite"]
