@@ -51,10 +51,19 @@ class ArtifactIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Artifact) -> None:
         if not isinstance(obj, Artifact):
             raise TypeError(f"{context.asset_key.to_user_string()} must return an Artifact, got {type(obj).__name__}")
-        update_manifest(self.storage.root, [obj])
+        update_manifest(self.storage.root, [obj], run_id=context.run_id, upstream_names=_upstream_names(context))
 
     def load_input(self, context: dg.InputContext) -> Artifact:
         return load_artifact(self.storage.root, context.asset_key.path[-1])
+
+
+def _upstream_names(context: dg.OutputContext) -> list[str]:
+    """The assets this output was built from, as the asset graph declares them."""
+    try:
+        spec = context.asset_spec
+    except dg.DagsterInvariantViolationError:  # a bare build_output_context: no asset graph
+        return []
+    return [dep.asset_key.path[-1] for dep in spec.deps]
 
 
 def storage_resources(data_dir: str) -> dict[str, Any]:

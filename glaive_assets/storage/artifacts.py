@@ -161,3 +161,24 @@ def write_json(data_dir: Path, name: str, obj: Any) -> Artifact:
 
 def read_json(path: Path) -> Any:
     return orjson.loads(path.read_bytes())
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What a file on disk holds now: its content hash, size and rows (lines of a .jsonl, else 1)."""
+
+    sha256: str
+    size_bytes: int
+    rows: int
+
+
+def file_facts(path: Path) -> FileFacts:
+    """Hash and count `path` in one streamed pass."""
+    digest = hashlib.sha256()
+    size = newlines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            newlines += chunk.count(b"\n")
+    return FileFacts(digest.hexdigest(), size, newlines if path.suffix == ".jsonl" else 1)
