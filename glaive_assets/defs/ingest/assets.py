@@ -48,6 +48,7 @@ class SourceConfig(dg.Config):
             source=self.source if self.source is not None else defaults.source,
             sample_size=self.sample_size if self.sample_size is not None else defaults.sample_size,
             seed=self.seed if self.seed is not None else defaults.seed,
+            max_row_bytes=defaults.max_row_bytes,
         )
 
 
