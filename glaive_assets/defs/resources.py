@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 
 from glaive_assets.config.settings import data_dir_from_env
+from glaive_assets.defs.run_checks import run_settings_problems
 from glaive_assets.storage.artifacts import Artifact
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.lock import DataDirBusy
@@ -38,6 +39,11 @@ class ArtifactIOManager(dg.ConfigurableIOManager):
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["ArtifactIOManager"]:
+        """The run's writing session: its settings checked, the lock taken, a crash's leftovers repaired."""
+        problems = run_settings_problems(context.run)
+        if problems:
+            raise dg.Failure(description="the run's settings are invalid, so it stopped before writing anything: "
+                             + " | ".join(problems))
         run_id = context.run.run_id if context.run is not None else f"no-run-pid-{os.getpid()}"
         with ExitStack() as stack:
             try:
