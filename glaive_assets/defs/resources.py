@@ -57,10 +57,16 @@ class ArtifactIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Artifact) -> None:
         if not isinstance(obj, Artifact):
             raise TypeError(f"{context.asset_key.to_user_string()} must return an Artifact, got {type(obj).__name__}")
-        update_manifest(self.storage.root, [obj], run_id=context.run_id, upstream_names=_upstream_names(context))
+        try:
+            update_manifest(self.storage.root, [obj], run_id=context.run_id, upstream_names=_upstream_names(context))
+        except StorageError as error:
+            raise dg.Failure(description=str(error)) from None
 
     def load_input(self, context: dg.InputContext) -> Artifact:
-        return load_artifact(self.storage.root, context.asset_key.path[-1])
+        try:
+            return load_artifact(self.storage.root, context.asset_key.path[-1])
+        except StorageError as error:
+            raise dg.Failure(description=str(error)) from None
 
 
 def _upstream_names(context: dg.OutputContext) -> list[str]:

@@ -6,6 +6,7 @@ into place with os.replace only when complete, so a crash mid-write leaves the p
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core.jsonio import dumps_line, read_jsonl
+from glaive_assets.storage.errors import path_error
 from glaive_assets.storage.temps import remove_orphaned_temps, temp_path_for
 
 # Asset key -> file under the data dir. One table, so assets, the IO manager and the docs agree.
@@ -32,6 +34,7 @@ ARTIFACT_PATHS: dict[str, str] = {
 }
 
 _WRITE_BATCH_LINES = 4096
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 @dataclass(frozen=True)
@@ -85,23 +88,48 @@ def artifact_path(data_dir: Path, name: str) -> Path:
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[Any]:
+def atomic_file(path: Path, what: str | None = None) -> Iterator[Any]:
     """Yield a binary handle on a temp file that replaces `path` only if the block completes.
-    First removes the temp files that dead processes left in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_orphaned_temps(path.parent)
+    First removes the temp files that dead processes left in the same folder. A file-system error on
+    the file (permission, read-only, missing folder, disk full) is a StorageError naming `what` and
+    `path` in one line."""
+    what = what or path.name
     tmp = temp_path_for(path)
-    handle = open(tmp, "wb")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_orphaned_temps(path.parent)
+        handle = open(tmp, "wb")
+    except OSError as error:
+        raise path_error(error, path, what, ours=(tmp,)) from None
     try:
         yield handle
         handle.flush()
         os.fsync(handle.fileno())
         handle.close()
         os.replace(tmp, path)
-    except BaseException:
-        handle.close()
-        tmp.unlink(missing_ok=True)
+    except BaseException as error:
+        _discard(handle, tmp)
+        if isinstance(error, OSError) and _on_this_file(error, tmp, path):
+            raise path_error(error, path, what, ours=(tmp,)) from None
         raise
+
+
+def _discard(handle: Any, tmp: Path) -> None:
+    try:
+        handle.close()  # may flush, and fail again on a full disk
+    except OSError:
+        pass
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _on_this_file(error: OSError, tmp: Path, path: Path) -> bool:
+    """An error of our writes (a write names no file: only a full or read-only disk is taken as ours)."""
+    if error.filename is None:
+        return error.errno in _DISK_ERRNOS
+    return str(error.filename) in (str(tmp), str(path))
 
 
 class JsonlWriter:
@@ -143,7 +171,7 @@ class JsonlWriter:
 def write_jsonl(data_dir: Path, name: str) -> Iterator[JsonlWriter]:
     """Write artifact `name` atomically; afterwards `writer.artifact` describes the finished file."""
     path = artifact_path(data_dir, name)
-    with atomic_file(path) as handle:
+    with atomic_file(path, name) as handle:
         writer = JsonlWriter(handle)
         yield writer
         digest = writer._finish()
@@ -154,7 +182,7 @@ def write_json(data_dir: Path, name: str, obj: Any) -> Artifact:
     """Write a JSON report atomically (strict JSON, indented for people)."""
     path = artifact_path(data_dir, name)
     body = orjson.dumps(orjson.loads(dumps_line(obj)), option=orjson.OPT_INDENT_2) + b"\n"
-    with atomic_file(path) as handle:
+    with atomic_file(path, name) as handle:
         handle.write(body)
     return Artifact(name, path, 1, hashlib.sha256(body).hexdigest(), len(body))
 

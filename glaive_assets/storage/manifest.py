@@ -165,11 +165,8 @@ def write_manifest(data_dir: Path, manifest: dict[str, Any]) -> None:
     """Replace the manifest atomically (call with manifest_lock held)."""
     manifest_path = data_dir / MANIFEST_PATH
     body = orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
-    try:
-        with atomic_file(manifest_path) as handle:
-            handle.write(body)
-    except OSError as error:
-        raise path_error(error, manifest_path, "the manifest") from None
+    with atomic_file(manifest_path, "the manifest") as handle:
+        handle.write(body)
 
 
 def update_manifest(data_dir: Path, artifacts: Iterable[Artifact], run_id: str | None = None,

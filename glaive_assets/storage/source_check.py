@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from itertools import chain, islice
+from pathlib import Path
 
 import orjson
 
@@ -14,6 +15,7 @@ from glaive_assets.config.settings import SourceSettings
 from glaive_assets.sources.errors import OversizedRow, SourceError, UnreadableRow
 from glaive_assets.sources.locate import FileSource, locate_source
 from glaive_assets.sources.sniff import describe_file, describe_rows
+from glaive_assets.storage.errors import path_error
 from glaive_assets.storage.stages import raw_line, raw_outcome
 
 FIRST_ROWS = 1000
@@ -55,6 +57,8 @@ def check_first_rows(rows: Iterator[tuple[int, object]], settings: SourceSetting
     return every row (those read, then the rest). A source error on the way says what the file looks like."""
     try:
         head = list(islice(rows, FIRST_ROWS))
+    except OSError as error:  # e.g. permission denied on the source file
+        raise SourceError(str(path_error(error, Path(error.filename or settings.source), "the source", "read"))) from None
     except SourceError as error:
         layout = _file_description(settings)
         if layout is None:

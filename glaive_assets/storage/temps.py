@@ -44,7 +44,7 @@ def remove_orphaned_temps(folder: Path, recursive: bool = False) -> list[Removed
             continue
         pid = int(match.group(1))
         try:
-            stat = path.stat()
+            stat = path.lstat()
         except FileNotFoundError:
             continue  # its writer just finished or removed it
         if process_alive(pid, started_by=stat.st_mtime):

@@ -86,3 +86,12 @@ def test_a_source_without_usable_rows_fails_glaive_raw_and_every_artifact_stays_
         assert message in failure.step_failure_data.user_failure_data.description
         after = {path: path.read_bytes() for path in data_dir.rglob("*") if path.is_file() and path.name != LOCK_NAME}
         assert after == before
+
+
+def test_a_file_system_error_fails_glaive_raw_in_one_line_naming_the_path(instance, data_dir):
+    (data_dir / "raw").write_text("a file where the raw folder belongs")
+    result = materialize(instance, data_dir, run_config(sample_size=10), selection="glaive_raw", raise_on_error=False)
+    [failure] = result.get_step_failure_events()
+    path = data_dir / ARTIFACT_PATHS["glaive_raw"]
+    assert failure.step_failure_data.user_failure_data.description == (
+        f"cannot write glaive_raw at {path}: a file is where a folder should be ({path.parent})")
