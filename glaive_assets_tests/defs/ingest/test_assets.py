@@ -59,8 +59,11 @@ def test_glaive_raw_writes_the_rows_and_records_how_they_were_read(instance, dat
 def test_bad_run_config_fails_glaive_raw_with_the_settings_message(instance, data_dir):
     result = materialize(instance, data_dir, run_config(sample_size=-5), selection="glaive_raw", raise_on_error=False)
     assert not result.success
-    message = result.get_step_failure_events()[0].step_failure_data.error.message
-    assert "sample_size must be a whole number >= 0 (0 = every row), got -5" in message
+    # Checked when the run starts (defs/run_checks.py), before any step writes anything.
+    [failure] = [event.event_specific_data.error for event in result.all_events
+                 if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE]
+    assert ("ops.glaive_raw.config: sample_size must be a whole number >= 0 (0 = every row), got -5"
+            in failure.message)
     assert not (data_dir / ARTIFACT_PATHS["glaive_raw"]).exists()
 
 

@@ -1,6 +1,7 @@
 """anomaly_and_bias_reports: its run config, its two reports from one pass, and the requested sample
 size it takes from glaive_raw's typed record."""
 
+import dagster as dg
 import dataclasses
 
 import orjson
@@ -43,6 +44,8 @@ def test_a_bad_severity_fails_the_report_step_with_its_reason(instance, data_dir
     result = materialize(instance, data_dir, run_config(sample_size=50, severities={"reject_rate": "PANIC"}),
                          raise_on_error=False)
     assert not result.success
-    failure = result.get_step_failure_events()[0]
-    assert failure.step_key == "anomaly_and_bias_reports"
-    assert "anomaly config: severity must be one of ('WARN', 'ERROR')" in failure.step_failure_data.error.message
+    # Checked when the run starts (defs/run_checks.py), before any step writes anything.
+    assert result.get_step_failure_events() == []
+    [failure] = [event.event_specific_data.error for event in result.all_events
+                 if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE]
+    assert "ops.anomaly_and_bias_reports.config: severity must be one of ('WARN', 'ERROR')" in failure.message
