@@ -15,6 +15,10 @@ DEFAULT_SOURCE = "sample"
 DEFAULT_SAMPLE_SIZE = 5000
 DEFAULT_SEED = 42
 DEFAULT_EXPORT_FORMATS = ("hf", "openai", "sharegpt")
+# One limit for every reader: a source row whose JSON text is longer is not decoded but rejected
+# (reason row_too_large). The largest real Glaive row is far below it.
+DEFAULT_MAX_ROW_BYTES = 16 << 20
+MIN_MAX_ROW_BYTES = 1024
 
 
 class SettingsError(ValueError):
@@ -41,12 +45,14 @@ def _is_whole_number(value: object) -> bool:
 
 @dataclass(frozen=True)
 class SourceSettings:
-    """Which rows glaive_raw reads: GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE (0 = all rows), GLAIVE_SEED.
-    Checked on construction, so a SourceSettings in hand is always usable."""
+    """Which rows glaive_raw reads: GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE (0 = all rows), GLAIVE_SEED, and
+    the per-row size limit GLAIVE_MAX_ROW_BYTES. Checked on construction, so a SourceSettings in hand
+    is always usable."""
 
     source: str
     sample_size: int
     seed: int
+    max_row_bytes: int = DEFAULT_MAX_ROW_BYTES
 
     def __post_init__(self) -> None:
         if not isinstance(self.source, str) or not self.source.strip():
@@ -55,6 +61,8 @@ class SourceSettings:
             raise SettingsError(f"sample_size must be a whole number >= 0 (0 = every row), got {self.sample_size!r}")
         if not _is_whole_number(self.seed):
             raise SettingsError(f"seed must be a whole number, got {self.seed!r}")
+        if not _is_whole_number(self.max_row_bytes) or self.max_row_bytes < MIN_MAX_ROW_BYTES:
+            raise SettingsError(f"max_row_bytes must be a whole number >= {MIN_MAX_ROW_BYTES}, got {self.max_row_bytes!r}")
 
     @classmethod
     def from_env(cls) -> SourceSettings:
@@ -62,6 +70,7 @@ class SourceSettings:
             source=os.environ.get("GLAIVE_SOURCE", "").strip() or DEFAULT_SOURCE,
             sample_size=int_env("GLAIVE_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE, minimum=0),
             seed=int_env("GLAIVE_SEED", DEFAULT_SEED),
+            max_row_bytes=int_env("GLAIVE_MAX_ROW_BYTES", DEFAULT_MAX_ROW_BYTES, minimum=MIN_MAX_ROW_BYTES),
         )
 
 

@@ -25,6 +25,7 @@ NOT_GLAIVE_SYSTEM = "not_glaive_system"  # system prompt does not start with "SY
 SYSTEM_SCHEMA_UNPARSEABLE = "system_schema_unparseable"  # a declared schema is not a JSON object with a name
 SYSTEM_SCHEMA_TOO_DEEP = "system_schema_too_deep"  # a declared schema nests deeper than parse.MAX_JSON_DEPTH
 UNREADABLE_ROW = "unreadable_row"  # the source line itself could not be decoded (see transform.reject_unreadable_row)
+ROW_TOO_LARGE = "row_too_large"  # the row's JSON text exceeds GLAIVE_MAX_ROW_BYTES: never decoded (storage/stages.py)
 INTERNAL_ERROR = "internal_error"  # the core itself failed on this row (a bug; tests assert it never happens)
 
 # --- calls that could not be read (record is "malformed"; it goes to the rejects) -----------------
@@ -80,6 +81,7 @@ ROW_REASONS = frozenset(
         SYSTEM_SCHEMA_UNPARSEABLE,
         SYSTEM_SCHEMA_TOO_DEEP,
         UNREADABLE_ROW,
+        ROW_TOO_LARGE,
         INTERNAL_ERROR,
     }
 )

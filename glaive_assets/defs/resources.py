@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 
 from glaive_assets.config.settings import data_dir_from_env
+from glaive_assets.defs.run_checks import run_settings_problems
 from glaive_assets.storage.artifacts import Artifact
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.lock import DataDirBusy
@@ -29,8 +30,8 @@ class GlaiveStorage(dg.ConfigurableResource):
 
 class ArtifactIOManager(dg.ConfigurableIOManager):
     """Assets write their files themselves, atomically and streaming; this records them in the
-    manifest, with the id of the run that wrote them, and hands downstream assets a handle on the
-    file instead of loading it into memory.
+    manifest, with the run that wrote them and the sha256 of each upstream artifact, and hands
+    downstream assets a handle on the file instead of loading it into memory.
 
     Every asset's output passes through it, so it holds the data dir's writer lock for the run
     (storage/lock.py), from the start of the run's first step to the end of its last."""
@@ -39,6 +40,11 @@ class ArtifactIOManager(dg.ConfigurableIOManager):
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["ArtifactIOManager"]:
+        """The run's writing session: its settings checked, the lock taken, a crash's leftovers repaired."""
+        problems = run_settings_problems(context.run)
+        if problems:
+            raise dg.Failure(description="the run's settings are invalid, so it stopped before writing anything: "
+                             + " | ".join(problems))
         run_id = context.run.run_id if context.run is not None else f"no-run-pid-{os.getpid()}"
         with ExitStack() as stack:
             try:
@@ -52,10 +58,25 @@ class ArtifactIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Artifact) -> None:
         if not isinstance(obj, Artifact):
             raise TypeError(f"{context.asset_key.to_user_string()} must return an Artifact, got {type(obj).__name__}")
-        update_manifest(self.storage.root, [obj], run_id=context.run_id)
+        try:
+            update_manifest(self.storage.root, [obj], run_id=context.run_id, upstream_names=_upstream_names(context))
+        except StorageError as error:
+            raise dg.Failure(description=str(error)) from None
 
     def load_input(self, context: dg.InputContext) -> Artifact:
-        return load_artifact(self.storage.root, context.asset_key.path[-1])
+        try:
+            return load_artifact(self.storage.root, context.asset_key.path[-1])
+        except StorageError as error:
+            raise dg.Failure(description=str(error)) from None
+
+
+def _upstream_names(context: dg.OutputContext) -> list[str]:
+    """The assets this output was built from, as the asset graph declares them."""
+    try:
+        spec = context.asset_spec
+    except dg.DagsterInvariantViolationError:  # a bare build_output_context: no asset graph
+        return []
+    return [dep.asset_key.path[-1] for dep in spec.deps]
 
 
 def storage_resources(data_dir: str) -> dict[str, Any]:

@@ -41,6 +41,14 @@ RULES: dict[str, str] = {
 }
 
 
+_RATE_FIELDS = ("max_malformed_rate", "max_reject_rate", "max_validation_error_rate", "max_none_tier_share",
+                "min_row_fraction", "min_defined_functions_share")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class AnomalyThresholds:
     """Rule thresholds (defaults from the pipeline this project replaces, plus two new rates)."""
@@ -57,6 +65,14 @@ class AnomalyThresholds:
     severities: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name in _RATE_FIELDS:  # rates, shares and fractions
+            value = getattr(self, name)
+            if not _is_number(value) or not 0 <= value <= 1:
+                raise ValueError(f"{name} must be a rate in [0, 1], got {value!r}")
+        for name in ("max_avg_turns", "max_avg_calls"):
+            value = getattr(self, name)
+            if not _is_number(value) or not 0 < value < float("inf"):
+                raise ValueError(f"{name} must be a positive number, got {value!r}")
         unknown = set(self.severities) - set(RULES)
         if unknown:
             raise ValueError(f"unknown anomaly rules in severities: {sorted(unknown)}; known: {list(RULES)}")

@@ -60,6 +60,7 @@ def build_pipeline_summary(
     bias_report: Mapping[str, Any],
     source: dict[str, Any],
     manifest_artifacts: Mapping[str, Mapping[str, Any]],
+    stale: Mapping[str, list[str]],
 ) -> dict[str, Any]:
     """Summarize run `run_id`. A stage fails when its own evidence says so; nothing here is a constant."""
     accounted = raw_rows == processed_rows + rejected_rows
@@ -102,4 +103,5 @@ def build_pipeline_summary(
         "stages": stages,
         "artifacts": artifacts,
         "from_older_runs": [name for name, artifact in artifacts.items() if not artifact["from_this_run"]],
+        "stale": dict(stale),
     }

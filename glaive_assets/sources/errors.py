@@ -1,5 +1,5 @@
-"""What reading a source can meet: errors that stop the read, and a row that could not be read but
-does not stop it."""
+"""What reading a source can meet: errors that stop the read, and rows that could not be read (not
+JSON, or too large) but do not stop it."""
 
 from __future__ import annotations
 
@@ -20,3 +20,17 @@ class UnreadableRow:
 
     text: str
     error: str
+
+
+@dataclass(frozen=True)
+class OversizedRow:
+    """A row whose JSON text is longer than GLAIVE_MAX_ROW_BYTES: never decoded, kept as its size,
+    hash and first characters, so that it is rejected (row_too_large), not lost."""
+
+    size_bytes: int
+    limit: int
+    sha256: str
+    head: str  # the first HEAD_CHARS characters, for a person to recognise the row
+
+
+HEAD_CHARS = 200

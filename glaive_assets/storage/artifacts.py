@@ -6,6 +6,7 @@ into place with os.replace only when complete, so a crash mid-write leaves the p
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core.jsonio import dumps_line, read_jsonl
+from glaive_assets.storage.errors import path_error
 from glaive_assets.storage.temps import remove_orphaned_temps, temp_path_for
 
 # Asset key -> file under the data dir. One table, so assets, the IO manager and the docs agree.
@@ -54,6 +56,7 @@ ARTIFACT_FILES: dict[str, dict[str, str]] = {
 }
 
 _WRITE_BATCH_LINES = 4096
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 @dataclass(frozen=True)
@@ -114,16 +117,21 @@ class ArtifactSet(Artifact):
         folders = {artifact.path.parent for artifact in parts.values()}
         if len(folders) != 1:
             raise ValueError(f"the files of {name} must share one folder, got {sorted(map(str, folders))}")
-        listing = "".join(f"{part}\0{parts[part].sha256}\n" for part in sorted(parts))
         return cls(
             name, folders.pop(), sum(artifact.rows for artifact in parts.values() if artifact.path.suffix == ".jsonl"),
-            hashlib.sha256(listing.encode()).hexdigest(), sum(artifact.size_bytes for artifact in parts.values()),
-            parts,
+            set_sha256({part: artifact.sha256 for part, artifact in parts.items()}),
+            sum(artifact.size_bytes for artifact in parts.values()), parts,
         )
 
     def manifest_entry(self, data_dir: Path) -> dict[str, Any]:
         files = {part: artifact.manifest_entry(data_dir) for part, artifact in self.parts.items()}
         return {**super().manifest_entry(data_dir), "files": files}
+
+
+def set_sha256(part_sha256s: dict[str, str]) -> str:
+    """A multi-file artifact's hash: of its parts' names and hashes."""
+    listing = "".join(f"{part}\0{part_sha256s[part]}\n" for part in sorted(part_sha256s))
+    return hashlib.sha256(listing.encode()).hexdigest()
 
 
 def artifact_path(data_dir: Path, name: str) -> Path:
@@ -141,23 +149,48 @@ def artifact_folder(data_dir: Path, name: str) -> Path:
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[Any]:
+def atomic_file(path: Path, what: str | None = None) -> Iterator[Any]:
     """Yield a binary handle on a temp file that replaces `path` only if the block completes.
-    First removes the temp files that dead processes left in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_orphaned_temps(path.parent)
+    First removes the temp files that dead processes left in the same folder. A file-system error on
+    the file (permission, read-only, missing folder, disk full) is a StorageError naming `what` and
+    `path` in one line."""
+    what = what or path.name
     tmp = temp_path_for(path)
-    handle = open(tmp, "wb")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_orphaned_temps(path.parent)
+        handle = open(tmp, "wb")
+    except OSError as error:
+        raise path_error(error, path, what, ours=(tmp,)) from None
     try:
         yield handle
         handle.flush()
         os.fsync(handle.fileno())
         handle.close()
         os.replace(tmp, path)
-    except BaseException:
-        handle.close()
-        tmp.unlink(missing_ok=True)
+    except BaseException as error:
+        _discard(handle, tmp)
+        if isinstance(error, OSError) and _on_this_file(error, tmp, path):
+            raise path_error(error, path, what, ours=(tmp,)) from None
         raise
+
+
+def _discard(handle: Any, tmp: Path) -> None:
+    try:
+        handle.close()  # may flush, and fail again on a full disk
+    except OSError:
+        pass
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _on_this_file(error: OSError, tmp: Path, path: Path) -> bool:
+    """An error of our writes (a write names no file: only a full or read-only disk is taken as ours)."""
+    if error.filename is None:
+        return error.errno in _DISK_ERRNOS
+    return str(error.filename) in (str(tmp), str(path))
 
 
 class JsonlWriter:
@@ -199,7 +232,7 @@ class JsonlWriter:
 def write_jsonl(data_dir: Path, name: str) -> Iterator[JsonlWriter]:
     """Write artifact `name` atomically; afterwards `writer.artifact` describes the finished file."""
     path = artifact_path(data_dir, name)
-    with atomic_file(path) as handle:
+    with atomic_file(path, name) as handle:
         writer = JsonlWriter(handle)
         yield writer
         digest = writer._finish()
@@ -210,10 +243,31 @@ def write_json(data_dir: Path, name: str, obj: Any) -> Artifact:
     """Write a JSON report atomically (strict JSON, indented for people)."""
     path = artifact_path(data_dir, name)
     body = orjson.dumps(orjson.loads(dumps_line(obj)), option=orjson.OPT_INDENT_2) + b"\n"
-    with atomic_file(path) as handle:
+    with atomic_file(path, name) as handle:
         handle.write(body)
     return Artifact(name, path, 1, hashlib.sha256(body).hexdigest(), len(body))
 
 
 def read_json(path: Path) -> Any:
     return orjson.loads(path.read_bytes())
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What a file on disk holds now: its content hash, size and rows (lines of a .jsonl, else 1)."""
+
+    sha256: str
+    size_bytes: int
+    rows: int
+
+
+def file_facts(path: Path) -> FileFacts:
+    """Hash and count `path` in one streamed pass."""
+    digest = hashlib.sha256()
+    size = newlines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            newlines += chunk.count(b"\n")
+    return FileFacts(digest.hexdigest(), size, newlines if path.suffix == ".jsonl" else 1)

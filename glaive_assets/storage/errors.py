@@ -14,6 +14,7 @@ _CAUSES = {
     errno.ENOSPC: "no space left on the device",
     errno.EDQUOT: "the disk quota is exceeded",
     errno.EISDIR: "the path is a folder",
+    errno.EEXIST: "a file is where a folder should be",
 }
 
 
@@ -26,8 +27,10 @@ class StorageError(RuntimeError):
         self.errno = errno_code
 
 
-def path_error(error: OSError, path: Path, what: str, doing: str = "write") -> StorageError:
-    """`error` as a StorageError: 'cannot write <what> at <path>: <cause>'."""
+def path_error(error: OSError, path: Path, what: str, doing: str = "write", ours: tuple[Path, ...] = ()) -> StorageError:
+    """`error` as a StorageError: 'cannot write <what> at <path>: <cause>', plus the file the error
+    names when it is not `path` or one of `ours` (e.g. the folder that could not be made)."""
     cause = _CAUSES.get(error.errno or 0) or error.strerror or str(error)
-    culprit = f" ({error.filename})" if error.filename and str(error.filename) != str(path) else ""
+    named = {str(path), *map(str, ours)}
+    culprit = f" ({error.filename})" if error.filename and str(error.filename) not in named else ""
     return StorageError(f"cannot {doing} {what} at {path}: {cause}{culprit}", path, error.errno)

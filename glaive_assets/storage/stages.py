@@ -7,6 +7,7 @@ dataset.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,17 +19,20 @@ import orjson
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.jsonio import dumps_line, has_lone_surrogate
-from glaive_assets.core.transform import process_row, reject_unreadable_row
-from glaive_assets.sources.errors import UnreadableRow
+from glaive_assets.core.reasons import ROW_TOO_LARGE
+from glaive_assets.core.transform import RowOutcome, process_row, reject_unreadable_row
+from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, UnreadableRow
 from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_jsonl
 
 # Shape of one line of raw/glaive_raw.jsonl: the source row as read, with its position. An unreadable
-# source line keeps its text under "unreadable" so that it is rejected, not lost. Strict JSON holds no
-# lone surrogates, so they are stored as U+FFFD and the line says so, for the core to flag.
+# source line keeps its text under "unreadable", and a row over GLAIVE_MAX_ROW_BYTES its size, hash and
+# first characters under "too_large", so that each is rejected, not lost. Strict JSON holds no lone
+# surrogates, so they are stored as U+FFFD and the line says so, for the core to flag.
 RAW_COLUMNS = {
     "source_index": "int",
     "row": "any",
     "unreadable": "object (only for unreadable lines)",
+    "too_large": "object {bytes, limit, sha256, head} (only for rows over GLAIVE_MAX_ROW_BYTES)",
     "unicode_repaired": "bool (only when lone surrogates were replaced)",
 }
 
@@ -39,24 +43,57 @@ def _has_lone_surrogates(row: Any) -> bool:
     )
 
 
+def _too_large(source_index: int, row: OversizedRow) -> bytes:
+    return dumps_line({"source_index": source_index, "row": None, "too_large": {
+        "bytes": row.size_bytes, "limit": row.limit, "sha256": row.sha256, "head": row.head}})
+
+
+def raw_line(source_index: int, row: Any, max_row_bytes: int) -> tuple[bytes, bool]:
+    """The line of raw/glaive_raw.jsonl for one source row (RAW_COLUMNS), and whether the row could
+    be read (False: not JSON, or too large)."""
+    if isinstance(row, UnreadableRow):
+        return dumps_line({"source_index": source_index, "row": None,
+                           "unreadable": {"text": row.text, "error": row.error}}), False
+    if isinstance(row, OversizedRow):
+        return _too_large(source_index, row), False
+    entry = {"source_index": source_index, "row": row}
+    try:
+        line = orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # orjson refuses lone surrogates (and a few rarer things)
+        if _has_lone_surrogates(row):
+            entry["unicode_repaired"] = True
+        line = dumps_line(entry)
+    if len(line) > max_row_bytes:  # a row no reader measured (parquet, hf, sample): measure it here
+        text = dumps_line(row)[:-1]
+        if len(text) > max_row_bytes:
+            head = text[: HEAD_CHARS * 4].decode("utf-8", "replace")[:HEAD_CHARS]
+            oversized = OversizedRow(len(text), max_row_bytes, hashlib.sha256(text).hexdigest(), head)
+            return _too_large(source_index, oversized), False
+    return line, True
+
+
+def raw_outcome(entry: dict[str, Any]) -> RowOutcome:
+    """What the core makes of one line of glaive_raw (decoded): a processed record or a reject."""
+    source_index = entry["source_index"]
+    if "unreadable" in entry:
+        return reject_unreadable_row(source_index, entry["unreadable"]["text"], entry["unreadable"]["error"])
+    if "too_large" in entry:
+        too_large = entry["too_large"]
+        # The core never sees the row; its reject record is made here, in the core's reject shape.
+        return RowOutcome(reject={"source_index": source_index, "record_id": too_large["sha256"][:32],
+                                  "reasons": [ROW_TOO_LARGE], "raw": too_large, "features": None})
+    return process_row(entry["row"], source_index, entry.get("unicode_repaired", False))
+
+
 def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], settings: SourceSettings) -> RawArtifact:
     """Write source rows to raw/glaive_raw.jsonl, recording the settings they were read with.
     Raises whatever the source raises; then no file is left."""
     unreadable = 0
     with write_jsonl(data_dir, "glaive_raw") as out:
         for source_index, row in rows:
-            if isinstance(row, UnreadableRow):
-                unreadable += 1
-                out.write({"source_index": source_index, "row": None,
-                           "unreadable": {"text": row.text, "error": row.error}})
-            else:
-                entry = {"source_index": source_index, "row": row}
-                try:
-                    out.write_line(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE))
-                except TypeError:  # orjson refuses lone surrogates (and a few rarer things)
-                    if _has_lone_surrogates(row):
-                        entry["unicode_repaired"] = True
-                    out.write(entry)
+            line, readable = raw_line(source_index, row, settings.max_row_bytes)
+            unreadable += not readable
+            out.write_line(line)
     written = out.artifact
     assert written is not None
     return RawArtifact(
@@ -86,12 +123,7 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitS
     with write_jsonl(data_dir, "glaive_processed") as processed_out, \
             write_jsonl(data_dir, "glaive_rejects") as rejects_out:
         for line in raw.iter_lines():
-            entry = orjson.loads(line)
-            source_index = entry["source_index"]
-            if "unreadable" in entry:
-                outcome = reject_unreadable_row(source_index, entry["unreadable"]["text"], entry["unreadable"]["error"])
-            else:
-                outcome = process_row(entry["row"], source_index, entry.get("unicode_repaired", False))
+            outcome = raw_outcome(orjson.loads(line))
             if outcome.processed is not None:
                 record = outcome.processed
                 stats.complexity_tiers[record["complexity_tier"]] += 1

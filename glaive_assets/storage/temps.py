@@ -17,7 +17,7 @@ from pathlib import Path
 from glaive_assets.storage.processes import process_alive
 
 log = logging.getLogger("glaive_assets.storage")
-_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.tmp$")
+TEMP_NAME = re.compile(r"^\..+\.(\d+)\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,12 @@ def remove_orphaned_temps(folder: Path, recursive: bool = False) -> list[Removed
     candidates = folder.rglob(".*.tmp") if recursive else folder.glob(".*.tmp")
     removed = []
     for path in candidates:
-        match = _TEMP_NAME.match(path.name)
+        match = TEMP_NAME.match(path.name)
         if match is None:
             continue
         pid = int(match.group(1))
         try:
-            stat = path.stat()
+            stat = path.lstat()
         except FileNotFoundError:
             continue  # its writer just finished or removed it
         if process_alive(pid, started_by=stat.st_mtime):

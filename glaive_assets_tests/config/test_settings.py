@@ -12,7 +12,8 @@ from glaive_assets.config.settings import (
 
 
 def test_defaults_when_environment_is_empty(monkeypatch, tmp_path):
-    for name in ("GLAIVE_SOURCE", "GLAIVE_SAMPLE_SIZE", "GLAIVE_SEED", "GLAIVE_DATA_DIR", "GLAIVE_EXECUTOR"):
+    for name in ("GLAIVE_SOURCE", "GLAIVE_SAMPLE_SIZE", "GLAIVE_SEED", "GLAIVE_DATA_DIR", "GLAIVE_EXECUTOR",
+                 "GLAIVE_MAX_ROW_BYTES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     assert SourceSettings.from_env() == SourceSettings("sample", 5000, 42)
@@ -35,6 +36,7 @@ def test_environment_overrides(monkeypatch, tmp_path):
     ("GLAIVE_SAMPLE_SIZE", "lots", SourceSettings.from_env, "not a whole number"),
     ("GLAIVE_SAMPLE_SIZE", "-1", SourceSettings.from_env, "GLAIVE_SAMPLE_SIZE=-1 must be >= 0"),
     ("GLAIVE_SEED", "1.5", SourceSettings.from_env, "GLAIVE_SEED='1.5' is not a whole number"),
+    ("GLAIVE_MAX_ROW_BYTES", "100", SourceSettings.from_env, "GLAIVE_MAX_ROW_BYTES=100 must be >= 1024"),
     ("GLAIVE_EXECUTOR", "threads", use_multiprocess_executor, "use 'in_process' or 'multiprocess'"),
     ("GLAIVE_AUTOMATION_INTERVAL", "5s", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "not a whole number"),
     ("GLAIVE_AUTOMATION_INTERVAL", "1", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "must be >= 5"),

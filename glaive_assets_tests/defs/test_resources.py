@@ -14,6 +14,7 @@ from glaive_assets.config.settings import SourceSettings
 from glaive_assets.defs.resources import ArtifactIOManager, GlaiveStorage, resources, storage_resources
 from glaive_assets.storage.artifacts import write_json
 from glaive_assets.storage.manifest import read_manifest
+from glaive_assets.storage.outputs import main as verify_main
 from glaive_assets.storage.lock import LOCK_NAME, read_holder
 from glaive_assets.storage.stages import write_raw
 from glaive_assets_tests.harness.dagster_helpers import materialize, run_config
@@ -107,6 +108,7 @@ def test_two_cli_runs_on_one_data_dir_the_second_fails_fast_and_the_first_is_who
         first.kill()
         first.wait(timeout=30)
     manifest = read_manifest(data)["artifacts"]
-    assert len((data / "raw" / "glaive_raw.jsonl").read_bytes().splitlines()) == 3000
+    assert {entry["run_id"] for entry in manifest.values()} == {holder["run_id"]}
+    assert verify_main(["--verify", "--data-dir", str(data)]) == 0
     assert manifest["glaive_raw"]["rows"] == 3000
     assert manifest["glaive_processed"]["rows"] + manifest["glaive_rejects"]["rows"] == 3000

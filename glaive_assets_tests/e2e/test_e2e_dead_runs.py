@@ -19,6 +19,7 @@ import dagster as dg
 import pytest
 
 from glaive_assets.defs.monitoring.sensors import worker_pid
+from glaive_assets.storage.outputs import main as verify_main
 from glaive_assets_tests.e2e.test_e2e_sensor import assert_artifacts_follow
 from glaive_assets_tests.harness.dagster_dev import DAGSTER_BIN, DagsterDev, LaunchDagsterDev, RunInfo, wait_for
 from glaive_assets_tests.harness.glaive_rows import glaive_rows, write_jsonl_atomically
@@ -114,3 +115,4 @@ def test_killed_runs_are_failed_and_the_next_sensor_run_completes(dev: DagsterDe
     assert f"worker process (pid {cli.pid}) is gone" in failure[-1].message
     dev.wait_for_run_to_finish(second.run_id, timeout=240)
     assert_artifacts_follow(dev.data_dir, CHANGED_ROWS)
+    assert verify_main(["--verify", "--data-dir", str(dev.data_dir)]) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import orjson
 import pytest
@@ -259,3 +260,20 @@ def test_a_parsed_reject_without_a_call_reason_is_not_malformed():
     assert stats.malformed_rejects == 1
     assert stats.malformed_reasons == {"call_truncated": 1}
     assert stats.slices["complexity_tier"]["malformed"].malformed == 1
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("min_row_fraction", 7, "min_row_fraction must be a rate in [0, 1], got 7"),
+    ("max_reject_rate", -0.1, "max_reject_rate must be a rate in [0, 1], got -0.1"),
+    ("max_none_tier_share", float("nan"), "max_none_tier_share must be a rate in [0, 1], got nan"),
+    ("max_avg_turns", 0, "max_avg_turns must be a positive number, got 0"),
+    ("max_avg_calls", -3.0, "max_avg_calls must be a positive number, got -3.0"),
+    ("max_avg_calls", float("inf"), "max_avg_calls must be a positive number, got inf"),
+])
+def test_thresholds_out_of_range_are_refused(field, value, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        AnomalyThresholds(**{field: value})
+
+
+def test_rates_at_the_ends_of_the_range_are_accepted():
+    assert AnomalyThresholds(max_reject_rate=0, min_row_fraction=1.0).min_row_fraction == 1.0

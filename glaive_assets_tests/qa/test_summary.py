@@ -28,6 +28,7 @@ GOOD = dict(
         {"slice": "has_parallel", "value": True}]},
     source={"source": "sample"},
     manifest_artifacts=MANIFEST,
+    stale={},
 )
 
 
@@ -48,7 +49,8 @@ def test_all_good_is_ok_and_every_artifact_is_from_this_run():
 def test_a_withheld_run_names_the_gate_its_failures_and_the_older_artifacts():
     manifest = {**MANIFEST, "glaive_chatml": _entry("run-1", 90), "train_split": _entry("run-1", 80)}
     summary = build_pipeline_summary(**{**GOOD, "processed_rows": 60, "rejected_rows": 40, "manifest_artifacts": manifest,
-                                        "anomaly_report": {**GOOD["anomaly_report"], "training_outputs": FAILED_GATE}})
+                                        "anomaly_report": {**GOOD["anomaly_report"], "training_outputs": FAILED_GATE},
+                                        "stale": {"glaive_chatml": ["glaive_processed"]}})
     assert summary["status"] == "failed"
     assert summary["stages"]["training_outputs"] == {
         "status": "failed", "withheld": True, "withheld_by": "schema_suite",
@@ -57,6 +59,7 @@ def test_a_withheld_run_names_the_gate_its_failures_and_the_older_artifacts():
         "status": "failed", "expectations_passed": 65, "expectations_total": 66,
         "failed_expectations": ["expect_table_row_count_to_be_between: observed 17, expected min_value=24, max_value=29"]}
     assert summary["from_older_runs"] == ["glaive_chatml", "train_split"]
+    assert summary["stale"] == {"glaive_chatml": ["glaive_processed"]}
     assert summary["artifacts"]["glaive_chatml"] == {"run_id": "run-1", "from_this_run": False, "rows": 90}
 
 

@@ -13,7 +13,7 @@ def test_every_file_of_every_artifact_is_listed_with_its_recorded_rows():
         "training_set": {"files": {"train": {"rows": 1000}, "dropped": {"rows": 34}}},
         "export_hf": {"files": {"card": {"rows": 1}}},
     }
-    lines = {label: (state, relative) for label, state, relative in output_lines(recorded)}
+    lines = {label: (state, relative) for _, label, state, relative in output_lines(recorded)}
     assert lines["glaive_chatml"] == ("1,234 rows", "processed/glaive_chatml.jsonl")
     assert lines["bias_report"] == ("report", "processed/validation/bias_report.json")
     assert lines["glaive_raw"][0] == lines["training_report"][0] == "(not materialized)"

@@ -1,12 +1,16 @@
 """The stages over real files: what survives the trip through glaive_raw."""
 
+import hashlib
+
 import orjson
 
 from glaive_assets.storage.artifacts import ARTIFACT_PATHS
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core import reasons
 from glaive_assets.core.transform import process_row
+from glaive_assets.sources.readers import iter_source_rows
 from glaive_assets.storage.stages import split_raw, write_chatml, write_raw
+from glaive_assets_tests.fixtures.sources import write_parquet
 from glaive_assets_tests.harness.dagster_helpers import read_lines, sample_rows
 
 SOURCE = SourceSettings("sample", 0, 3)
@@ -47,3 +51,37 @@ def test_every_raw_line_lands_in_processed_or_rejects_and_chatml_follows_process
     assert [c["metadata"]["source_index"] for c in read_lines(chatml.path)] == processed_indices
     assert preview == read_lines(chatml.path)[:3]
     assert (tmp_path / ARTIFACT_PATHS["glaive_chatml"]).exists()
+
+
+def test_a_row_over_the_limit_is_the_same_reject_whichever_reader_read_it(tmp_path):
+    """GLAIVE_MAX_ROW_BYTES is one limit for every reader: .jsonl and .json never decode the row; a
+    parquet row is measured when glaive_raw writes it. All three give the same row_too_large reject."""
+    small, big = sample_rows(2, seed=5)
+    limit = len(orjson.dumps(small)) + 100
+    big = {"system": big["system"], "chat": big["chat"] + "x" * limit}
+    big_text = orjson.dumps(big)
+    assert len(orjson.dumps(small)) < limit < len(big_text)
+    files = {"jsonl": tmp_path / "rows.jsonl", "json": tmp_path / "rows.json", "parquet": tmp_path / "rows.parquet"}
+    files["jsonl"].write_bytes(orjson.dumps(small) + b"\n" + big_text + b"\n")
+    files["json"].write_bytes(b"[" + orjson.dumps(small) + b"," + big_text + b"]")
+    write_parquet(files["parquet"], [small, big])
+    too_large = {"bytes": len(big_text), "limit": limit, "sha256": hashlib.sha256(big_text).hexdigest(),
+                 "head": big_text[:200].decode()}
+    for kind, path in files.items():
+        settings = SourceSettings(str(path), 0, 1, max_row_bytes=limit)
+        data_dir = tmp_path / kind
+        raw = write_raw(data_dir, iter_source_rows(settings), settings)
+        assert read_lines(raw.path)[1] == {"source_index": 1, "row": None, "too_large": too_large}, kind
+        assert (raw.rows, raw.unreadable_rows) == (2, 1)
+        processed, rejects, stats = split_raw(data_dir, raw)
+        assert [line["source_index"] for line in read_lines(processed.path)] == [0]
+        assert read_lines(rejects.path) == [{"source_index": 1, "record_id": too_large["sha256"][:32],
+                                             "reasons": [reasons.ROW_TOO_LARGE], "raw": too_large, "features": None}]
+        assert stats.reject_reasons == {reasons.ROW_TOO_LARGE: 1}
+
+
+def test_the_row_limit_comes_from_glaive_max_row_bytes(monkeypatch):
+    monkeypatch.setenv("GLAIVE_MAX_ROW_BYTES", "4096")
+    assert SourceSettings.from_env().max_row_bytes == 4096
+    monkeypatch.delenv("GLAIVE_MAX_ROW_BYTES")
+    assert SourceSettings.from_env().max_row_bytes == 16 * 1024 * 1024

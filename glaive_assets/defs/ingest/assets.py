@@ -11,6 +11,8 @@ from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.sources.errors import SourceError
 from glaive_assets.sources.fingerprint import source_fingerprint, source_state
 from glaive_assets.sources.readers import iter_source_rows
+from glaive_assets.storage.errors import StorageError
+from glaive_assets.storage.source_check import check_first_rows
 from glaive_assets.storage.stages import RAW_COLUMNS, write_raw
 
 INGEST_GROUP = "ingest"
@@ -48,6 +50,7 @@ class SourceConfig(dg.Config):
             source=self.source if self.source is not None else defaults.source,
             sample_size=self.sample_size if self.sample_size is not None else defaults.sample_size,
             seed=self.seed if self.seed is not None else defaults.seed,
+            max_row_bytes=defaults.max_row_bytes,
         )
 
 
@@ -63,8 +66,8 @@ def glaive_raw(context: dg.AssetExecutionContext, config: SourceConfig, storage:
         raise dg.Failure(description=str(error)) from None
     context.log.info(f"reading source={settings.source!r} sample_size={settings.sample_size} seed={settings.seed}")
     try:
-        artifact = write_raw(storage.root, iter_source_rows(settings), settings)
-    except SourceError as error:
+        artifact = write_raw(storage.root, check_first_rows(iter_source_rows(settings), settings), settings)
+    except (SourceError, StorageError) as error:
         # The atomic writer has already removed its partial file; the previous raw artifact stays whole.
         raise dg.Failure(description=str(error)) from None
     metadata = artifact_metadata(artifact, RAW_COLUMNS)

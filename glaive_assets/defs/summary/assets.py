@@ -14,6 +14,7 @@ from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.qa.summary import build_pipeline_summary
 from glaive_assets.storage.artifacts import Artifact, RawArtifact, read_json, write_json
 from glaive_assets.storage.manifest import read_manifest
+from glaive_assets.storage.reconcile import stale_artifacts
 
 
 @dg.asset(
@@ -21,7 +22,7 @@ from glaive_assets.storage.manifest import read_manifest
     op_tags={"dagster/priority": "-1"},
     description=(
         "What each stage of the run did, which check withheld the training outputs, and which artifacts "
-        "on disk come from an older run (processed/pipeline_summary.json)."
+        "on disk come from an older run or are stale (processed/pipeline_summary.json)."
     ),
 )
 def pipeline_summary(
@@ -33,8 +34,9 @@ def pipeline_summary(
     anomaly_report: Artifact,
     bias_report: Artifact,
 ) -> dg.Output:
+    manifest = read_manifest(storage.root)
     summary = build_pipeline_summary(
-        run_id=context.run.run_id,
+        run_id=context.run_id,  # context.run is unset when a test invokes the asset directly
         raw_sha256=glaive_raw.sha256,
         raw_rows=glaive_raw.rows,
         unreadable_rows=glaive_raw.unreadable_rows,
@@ -47,7 +49,8 @@ def pipeline_summary(
             "requested_sample_size": glaive_raw.requested_sample_size,
             "seed": glaive_raw.seed,
         },
-        manifest_artifacts=read_manifest(storage.root)["artifacts"],
+        manifest_artifacts=manifest["artifacts"],
+        stale=stale_artifacts(storage.root, manifest),
     )
     artifact = write_json(storage.root, "pipeline_summary", summary)
     table = "\n".join(
@@ -61,5 +64,6 @@ def pipeline_summary(
         "stages": dg.MetadataValue.md(table),
         "training_outputs_withheld_by": training["withheld_by"] or "none",
         "from_older_runs": ", ".join(summary["from_older_runs"]) or "none",
+        "stale": ", ".join(summary["stale"]) or "none",
         "path": dg.MetadataValue.path(str(artifact.path)),
     })

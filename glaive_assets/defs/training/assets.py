@@ -39,7 +39,7 @@ _DEFAULTS = TrainingConfig()
 
 class TrainingSetConfig(dg.Config):
     """The training set's settings for one run. eval_sets falls back to GLAIVE_EVAL_SETS; the weight
-    threshold is the bias report's (anomaly_and_bias_reports' bias_threshold)."""
+    threshold is the bias report's (quality_reports' bias_threshold)."""
 
     split_fractions: list[float] = Field(default=list(_DEFAULTS.split_fractions),
                                          description="train, validation, test shares; they add up to 1")

@@ -3,8 +3,10 @@
 `iter_source_rows(settings)` yields `(source_index, row)` in ascending source_index, where
 source_index is the row's position in the source and `row` is the JSON value as read (normally
 {"system": str, "chat": str}, but null, numbers and lists are yielded too: deciding what a row means
-is the core's job). One module per reader: sample, hf, json_array, jsonl, parquet. With a sample size,
-the rows are a reproducible uniform sample (sources/sampling.py).
+is the core's job), and UnreadableRow / OversizedRow for lines that cannot be decoded or exceed
+GLAIVE_MAX_ROW_BYTES (the .json and .jsonl readers never decode such a row; glaive_raw's writer checks
+the rows of the other sources). One module per reader: sample, hf, json_array, jsonl, parquet. With a
+sample size, the rows are a reproducible uniform sample (sources/sampling.py).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from glaive_assets.sources.readers.jsonl import iter_jsonl
 from glaive_assets.sources.readers.parquet import iter_parquet
 from glaive_assets.sources.readers.sample import iter_generated_rows
 
-_FILE_READERS = {"json": iter_json_array, "jsonl": iter_jsonl, "parquet": iter_parquet}
+_TEXT_READERS = {"json": iter_json_array, "jsonl": iter_jsonl}
 
 
 def iter_source_rows(settings: SourceSettings) -> Iterator[tuple[int, object]]:
@@ -34,4 +36,6 @@ def iter_source_rows(settings: SourceSettings) -> Iterator[tuple[int, object]]:
     if isinstance(located, HfSource):
         return iter_hf_rows(settings.sample_size, settings.seed)
     assert isinstance(located, FileSource)
-    return _FILE_READERS[located.format](located.path, settings.sample_size, settings.seed)
+    if located.format == "parquet":  # columnar: glaive_raw's writer checks each row's size
+        return iter_parquet(located.path, settings.sample_size, settings.seed)
+    return _TEXT_READERS[located.format](located.path, settings.sample_size, settings.seed, settings.max_row_bytes)

@@ -1,36 +1,61 @@
 """A .json file holding one JSON array of rows (like the hub's 271 MB file), streamed element by
 element with bounded memory: one chunk of text plus one row.
 
-NaN/Infinity are not JSON: an array holding them is a SourceError, as is any malformed array.
+NaN/Infinity are not JSON: an array holding them is a SourceError, as is any malformed array. An
+element longer than the row limit (GLAIVE_MAX_ROW_BYTES) is not decoded: it is read past (its end
+found by its brackets and strings) and yielded as an OversizedRow.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from glaive_assets.sources.errors import SourceError
+from glaive_assets.config.settings import DEFAULT_MAX_ROW_BYTES
+from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, SourceError
 from glaive_assets.sources.readers.strict_json import STRICT_DECODER
 from glaive_assets.sources.sampling import sampled
 
 JSON_CHUNK_CHARS = 1 << 20
-MAX_ROW_CHARS = 16 << 20  # no real row comes near this; beyond it a .json array is called malformed
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER_TAIL = re.compile(r"[0-9eE.+\-]*")
+# Where to look next while reading past an oversized element: inside a string, inside brackets, after a scalar.
+_IN_STRING = re.compile(r'["\\]')
+_IN_BRACKETS = re.compile(r'["\[\]{}]')
+_SCALAR_END = re.compile(r"[,\]}\s]")
 
 
-def iter_json_array(path: Path, sample_size: int, seed: int) -> Iterator[tuple[int, object]]:
-    return sampled(_array_elements(path), sample_size, seed)
+def iter_json_array(path: Path, sample_size: int, seed: int,
+                    max_row_bytes: int = DEFAULT_MAX_ROW_BYTES) -> Iterator[tuple[int, object]]:
+    return sampled(_array_elements(path, max_row_bytes), sample_size, seed)
+
+
+class _Measure:
+    """The size, hash and first characters of a text read in pieces."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.head = ""
+
+    def add(self, text: str) -> None:
+        encoded = text.encode("utf-8", "surrogatepass")
+        self.digest.update(encoded)
+        self.size += len(encoded)
+        if len(self.head) < HEAD_CHARS:
+            self.head = (self.head + text)[:HEAD_CHARS]
 
 
 class _ChunkedText:
     """The file's text, read a chunk at a time; `buffer[pos:]` is what has not been consumed yet."""
 
-    def __init__(self, path: Path, handle: TextIO) -> None:
+    def __init__(self, path: Path, handle: TextIO, max_row_bytes: int) -> None:
         self.path = path
         self.handle = handle
+        self.max_row_bytes = max_row_bytes
         self.buffer = ""
         self.pos = 0
 
@@ -61,8 +86,10 @@ class _ChunkedText:
             try:
                 value, end = STRICT_DECODER.raw_decode(self.buffer, self.pos)
             except (ValueError, RecursionError) as error:
-                # Either the row runs past the buffer (read more) or it is malformed.
-                if len(self.buffer) - self.pos <= MAX_ROW_CHARS and self.refill():
+                # The row runs past the buffer (read more), is too long to decode, or is malformed.
+                if len(self.buffer) - self.pos > self.max_row_bytes:  # characters: at least as many bytes
+                    return self.skip_oversized(index)
+                if self.refill():
                     continue
                 raise SourceError(f"{self.path}: row {index} is not valid JSON: {error}") from None
             if (
@@ -71,8 +98,64 @@ class _ChunkedText:
                 and self.refill()
             ):
                 continue  # the number may go on in the next chunk ("1" + "e300"): decode it again
+            if end - self.pos > self.max_row_bytes // 4:  # its UTF-8 may exceed the limit: measure it
+                text = self.buffer[self.pos : end]
+                if len(text.encode("utf-8", "surrogatepass")) > self.max_row_bytes:
+                    measure = _Measure()
+                    measure.add(text)
+                    self.pos = end
+                    return OversizedRow(measure.size, self.max_row_bytes, measure.digest.hexdigest(), measure.head)
             self.pos = end
             return value
+
+    def skip_oversized(self, index: int) -> OversizedRow:
+        """Consume the value at `pos` without decoding it, hashing and measuring it a chunk at a time."""
+        measure = _Measure()
+        first = self.buffer[self.pos]
+        in_string, depth = first == '"', int(first in "[{")
+        scalar = not in_string and not depth
+        pos = self.pos + (0 if scalar else 1)
+        while True:
+            if scalar:
+                found = _SCALAR_END.search(self.buffer, pos)
+                if found:
+                    pos = found.start()
+                    break
+                pos = len(self.buffer)
+            elif in_string:
+                found = _IN_STRING.search(self.buffer, pos)
+                if found and found.group() == '"':
+                    pos, in_string = found.end(), False
+                    if depth == 0:
+                        break
+                    continue
+                if found and found.end() < len(self.buffer):  # a backslash and the character it escapes
+                    pos = found.end() + 1
+                    continue
+                pos = found.start() if found else len(self.buffer)  # keep a final backslash for the next chunk
+            else:
+                found = _IN_BRACKETS.search(self.buffer, pos)
+                if found:
+                    pos = found.end()
+                    if found.group() == '"':
+                        in_string = True
+                        continue
+                    depth += 1 if found.group() in "[{" else -1
+                    if depth == 0:
+                        break
+                    continue
+                pos = len(self.buffer)
+            # Out of text: count what was read, then read on.
+            measure.add(self.buffer[self.pos : pos])
+            self.pos = pos
+            if not self.refill():
+                if scalar:
+                    break
+                raise SourceError(f"{self.path}: the JSON ends inside row {index}")
+            pos = self.pos
+        measure.add(self.buffer[self.pos : pos])
+        self.pos = pos
+        return OversizedRow(measure.size, self.max_row_bytes, measure.digest.hexdigest(), measure.head)
 
     def expect_end(self) -> None:
         while True:
@@ -85,9 +168,9 @@ class _ChunkedText:
                 return
 
 
-def _array_elements(path: Path) -> Iterator[tuple[int, object]]:
+def _array_elements(path: Path, max_row_bytes: int) -> Iterator[tuple[int, object]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        text = _ChunkedText(path, handle)
+        text = _ChunkedText(path, handle, max_row_bytes)
         first = text.next_char("its first value")
         if first != "[":
             raise SourceError(

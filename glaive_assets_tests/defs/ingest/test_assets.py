@@ -1,12 +1,14 @@
 """glaive_source (observed) and glaive_raw: what was read, with the settings it was read with."""
 
 import dagster as dg
+import orjson
 
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.defs.ingest.assets import SOURCE_STATE_KEY, SourceConfig, glaive_source
 from glaive_assets.sources.fingerprint import source_fingerprint, source_state
 from glaive_assets.sources.sample import SAMPLE_GENERATOR_VERSION
 from glaive_assets.storage.artifacts import ARTIFACT_PATHS
+from glaive_assets.storage.lock import LOCK_NAME
 from glaive_assets.storage.manifest import load_artifact
 from glaive_assets_tests.harness.dagster_helpers import (
     materializations,
@@ -57,6 +59,42 @@ def test_glaive_raw_writes_the_rows_and_records_how_they_were_read(instance, dat
 def test_bad_run_config_fails_glaive_raw_with_the_settings_message(instance, data_dir):
     result = materialize(instance, data_dir, run_config(sample_size=-5), selection="glaive_raw", raise_on_error=False)
     assert not result.success
-    message = result.get_step_failure_events()[0].step_failure_data.error.message
-    assert "sample_size must be a whole number >= 0 (0 = every row), got -5" in message
+    # Checked when the run starts (defs/run_checks.py), before any step writes anything.
+    [failure] = [event.event_specific_data.error for event in result.all_events
+                 if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE]
+    assert ("ops.glaive_raw.config: sample_size must be a whole number >= 0 (0 = every row), got -5"
+            in failure.message)
     assert not (data_dir / ARTIFACT_PATHS["glaive_raw"]).exists()
+
+
+def test_a_source_without_usable_rows_fails_glaive_raw_and_every_artifact_stays_as_it_was(instance, data_dir, tmp_path):
+    assert materialize(instance, data_dir, run_config(sample_size=60, seed=2)).success
+    before = {path: path.read_bytes() for path in data_dir.rglob("*") if path.is_file() and path.name != LOCK_NAME}
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_bytes("".join(orjson.dumps(row).decode() + "\n" for row in sample_rows(20)).encode("utf-16"))
+    sharegpt = write_jsonl_source(tmp_path / "sharegpt.jsonl", [{"conversations": [{"from": "human", "value": "hi"}]}] * 20)
+    empty = write_jsonl_source(tmp_path / "empty.jsonl", [])
+    expected = {
+        utf16: "Top reasons: unreadable_row ×21. The file is UTF-16 text",
+        sharegpt: "Top reasons: missing_chat ×20, missing_system ×20. The rows look like the ShareGPT layout",
+        empty: f"the source {str(empty)!r} yields no rows. The file is empty (0 bytes).",
+    }
+    for source, message in expected.items():
+        result = materialize(instance, data_dir, run_config(source=str(source), sample_size=0), raise_on_error=False)
+        assert not result.success
+        [failure] = result.get_step_failure_events()
+        assert failure.step_key == "glaive_raw"
+        assert failure.step_failure_data.error.message.startswith("dagster._core.definitions.events.Failure: "
+                                                                  "glaive_raw stopped before replacing anything: ")
+        assert message in failure.step_failure_data.user_failure_data.description
+        after = {path: path.read_bytes() for path in data_dir.rglob("*") if path.is_file() and path.name != LOCK_NAME}
+        assert after == before
+
+
+def test_a_file_system_error_fails_glaive_raw_in_one_line_naming_the_path(instance, data_dir):
+    (data_dir / "raw").write_text("a file where the raw folder belongs")
+    result = materialize(instance, data_dir, run_config(sample_size=10), selection="glaive_raw", raise_on_error=False)
+    [failure] = result.get_step_failure_events()
+    path = data_dir / ARTIFACT_PATHS["glaive_raw"]
+    assert failure.step_failure_data.user_failure_data.description == (
+        f"cannot write glaive_raw at {path}: a file is where a folder should be ({path.parent})")

@@ -105,6 +105,8 @@ def test_a_bad_severity_fails_the_report_step_with_its_reason(instance, data_dir
     result = materialize(instance, data_dir, run_config(sample_size=50, severities={"reject_rate": "PANIC"}),
                          selection=QUALITY, raise_on_error=False)
     assert not result.success
-    failure = result.get_step_failure_events()[0]
-    assert failure.step_key == "quality_reports"
-    assert "anomaly config: severity must be one of ('WARN', 'ERROR')" in failure.step_failure_data.error.message
+    # Checked when the run starts (defs/run_checks.py), before any step writes anything.
+    assert result.get_step_failure_events() == []
+    [failure] = [event.event_specific_data.error for event in result.all_events
+                 if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE]
+    assert "ops.quality_reports.config: severity must be one of ('WARN', 'ERROR')" in failure.message

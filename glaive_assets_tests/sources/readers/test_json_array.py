@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glaive_assets.sources.errors import SourceError
+from glaive_assets.sources.errors import OversizedRow, SourceError
 from glaive_assets.sources.readers import json_array
 from glaive_assets_tests.fixtures.sources import FIXTURES, NO_FUNCTIONS, fixture_rows, read
 
@@ -85,3 +86,28 @@ def test_an_empty_json_array_has_no_rows(tmp_path):
     path = tmp_path / "empty.json"
     path.write_text(" [ ] \n", encoding="utf-8")
     assert list(read(str(path), 0, 1)) == []
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_an_element_over_the_row_limit_is_read_past_and_measured(tmp_path, monkeypatch, chunk):
+    """Objects, strings, arrays and numbers, with escapes and brackets inside strings, across chunk ends."""
+    values = [{"system": "x" * 3000 + '\\"q', "chat": ["a]}", {"b": "\\\\"}]}, "y" * 3000 + 'é"\\', ["z" * 3000, {"k": [1]}],
+              10 ** 3000, "é" * 600]
+    texts = [json.dumps(value, ensure_ascii=False) for value in values]
+    path = tmp_path / "rows.json"
+    path.write_text("[" + ", ".join(['{"a": 1}', *[f'{text}, {{"n": {i}}}' for i, text in enumerate(texts)]]) + "]",
+                    encoding="utf-8")
+    monkeypatch.setattr(json_array, "JSON_CHUNK_CHARS", chunk)
+    rows = [row for _, row in json_array.iter_json_array(path, 0, 1, max_row_bytes=1024)]
+    expected = [{"a": 1}]
+    for number, text in enumerate(texts):
+        encoded = text.encode()
+        expected += [OversizedRow(len(encoded), 1024, hashlib.sha256(encoded).hexdigest(), text[:200]), {"n": number}]
+    assert rows == expected
+
+
+def test_an_oversized_element_cut_by_the_end_of_the_file_is_a_source_error(tmp_path):
+    path = tmp_path / "rows.json"
+    path.write_text('[{"a": "' + "x" * 3000, encoding="utf-8")
+    with pytest.raises(SourceError, match="the JSON ends inside row 0"):
+        list(json_array.iter_json_array(path, 0, 1, max_row_bytes=1024))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from glaive_assets.sources.errors import UnreadableRow
+from glaive_assets.sources.errors import OversizedRow, UnreadableRow
+from glaive_assets.sources.readers.jsonl import iter_jsonl
 from glaive_assets_tests.fixtures.sources import FIXTURES, fixture_rows, read
 
 
@@ -40,3 +43,13 @@ def test_unreadable_row_is_a_frozen_value():
     assert (row.text, row.error) == ("x", "not JSON")
     with pytest.raises(AttributeError):
         row.text = "y"  # type: ignore[misc]
+
+
+def test_a_line_over_the_row_limit_is_never_decoded_but_measured_and_hashed(tmp_path):
+    big = b'{"system": "' + b"x" * 5000 + b'", "chat": "y"}'
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"a": 1}\r\n\n' + big + b'\r\n{"b": 2}\n' + big)  # the last line has no newline
+    oversized = OversizedRow(len(big), 1024, hashlib.sha256(big).hexdigest(), big[:200].decode())
+    assert list(iter_jsonl(path, 0, 1, max_row_bytes=1024)) == [
+        (0, {"a": 1}), (1, oversized), (2, {"b": 2}), (3, oversized)]
+    assert [type(row) for _, row in iter_jsonl(path, 0, 1, max_row_bytes=len(big))] == [dict] * 4
