@@ -6,7 +6,7 @@ import pytest
 
 from glaive_assets.defs.run_checks import OP_CONFIG_CHECKS, run_settings_problems
 from glaive_assets.storage.lock import LOCK_NAME
-from glaive_assets_tests.harness.dagster_helpers import code_location, materialize, run_config
+from glaive_assets_tests.harness.dagster_helpers import code_location, materialize, run_config, run_start_failure
 
 PREFIX = "ops.quality_reports.config: "
 
@@ -55,11 +55,7 @@ def test_a_bad_threshold_fails_the_run_before_anything_is_written(instance, data
     before = {path: path.read_bytes() for path in data_dir.rglob("*") if path.is_file() and path.name != LOCK_NAME}
     result = materialize(instance, data_dir, run_config(sample_size=50, seed=3, min_row_fraction=7),
                          raise_on_error=False)
-    assert not result.success
-    assert result.get_step_failure_events() == []  # no step ran
-    [failure] = [event.event_specific_data.error for event in result.all_events
-                 if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE]
-    assert failure.message == (
+    assert run_start_failure(result) == (
         "dagster._core.definitions.events.Failure: the run's settings are invalid, so it stopped before writing "
         f"anything: {PREFIX}min_row_fraction must be a rate in [0, 1], got 7.0\n")
     after = {path: path.read_bytes() for path in data_dir.rglob("*") if path.is_file() and path.name != LOCK_NAME}

@@ -81,3 +81,11 @@ def materializations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetMat
     """asset name -> its materialization in this run."""
     return {event.asset_key.to_user_string(): event.event_specific_data.materialization
             for event in result.get_asset_materialization_events()}
+
+
+def run_start_failure(result: dg.ExecuteInProcessResult) -> str:
+    """The message of a run stopped by its settings check (defs/run_checks.py) before any step ran."""
+    assert not result.success and result.get_step_failure_events() == []
+    [failure] = [event.event_specific_data.error for event in result.all_events
+                 if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE]
+    return failure.message

@@ -15,6 +15,7 @@ from glaive_assets_tests.harness.dagster_helpers import (
     materialize,
     read_lines,
     run_config,
+    run_start_failure,
     sample_rows,
     write_jsonl_source,
 )
@@ -60,10 +61,8 @@ def test_bad_run_config_fails_glaive_raw_with_the_settings_message(instance, dat
     result = materialize(instance, data_dir, run_config(sample_size=-5), selection="glaive_raw", raise_on_error=False)
     assert not result.success
     # Checked when the run starts (defs/run_checks.py), before any step writes anything.
-    [failure] = [event.event_specific_data.error for event in result.all_events
-                 if event.event_type == dg.DagsterEventType.RESOURCE_INIT_FAILURE]
     assert ("ops.glaive_raw.config: sample_size must be a whole number >= 0 (0 = every row), got -5"
-            in failure.message)
+            in run_start_failure(result))
     assert not (data_dir / ARTIFACT_PATHS["glaive_raw"]).exists()
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from glaive_assets.defs.training.assets import training_set_and_report
 from glaive_assets.storage.artifacts import ARTIFACT_PATHS
-from glaive_assets.storage.manifest import read_manifest
+from glaive_assets.storage.manifest import MANIFEST_PATH, read_manifest
 from glaive_assets.training.config import SPLITS
 from glaive_assets_tests.harness.dagster_helpers import (
     check_results,
@@ -16,6 +16,7 @@ from glaive_assets_tests.harness.dagster_helpers import (
     materializations,
     materialize,
     read_lines,
+    run_start_failure,
 )
 from glaive_assets_tests.harness.planted import SAMPLE_ROWS, artifact_file, chatml_ids
 
@@ -112,35 +113,43 @@ def test_a_planted_eval_set_drops_exactly_the_planted_rows(planted_graph, plante
     assert report["decontaminated"]["ok"] is True
 
 
+def miscount_chatml(data_dir) -> int:
+    """Make glaive_chatml's manifest entry count one row more than its file holds (as a writer that
+    miscounted would); return the true count. The file itself is untouched, so the run-start
+    reconcile, which trusts an entry while its file's size, inode and mtime match, keeps the entry."""
+    manifest_path = data_dir / MANIFEST_PATH
+    manifest = orjson.loads(manifest_path.read_bytes())
+    counted = manifest["artifacts"]["glaive_chatml"]["rows"]
+    manifest["artifacts"]["glaive_chatml"]["rows"] = counted + 1
+    manifest_path.write_bytes(orjson.dumps(manifest))
+    return counted
+
+
 def test_a_failed_blocking_check_stops_the_exports(planted_data_copy, instance):
-    chatml_path = planted_data_copy / ARTIFACT_PATHS["glaive_chatml"]
-    counted = read_manifest(planted_data_copy)["artifacts"]["glaive_chatml"]["rows"]
-    with open(chatml_path, "ab") as handle:  # one row more than glaive_chatml's writer counted
-        handle.write(chatml_path.read_bytes().splitlines(keepends=True)[-1])
+    counted = miscount_chatml(planted_data_copy)
     exports_before = {name: artifact_file(planted_data_copy, name, "train").read_bytes() for name in EXPORTS}
 
     result = materialize(instance, planted_data_copy, {}, selection=[*TRAINING, *EXPORTS], raise_on_error=False)
     assert not result.success
     accounting = check_results(result)["accounting"]
     assert accounting.passed is False and accounting.severity == dg.AssetCheckSeverity.ERROR
-    assert accounting.description.startswith(f"{counted} ChatML rows, but the files hold {counted + 1} ")
+    assert accounting.description.startswith(f"{counted + 1} ChatML rows, but the files hold {counted} ")
     assert set(materializations(result)) == set(TRAINING)
     assert {name: artifact_file(planted_data_copy, name, "train").read_bytes() for name in EXPORTS} == exports_before
 
 
 @pytest.mark.parametrize(("config", "message"), [
-    ({"split_fractions": [0.5, 0.5, 0.5]}, "training config: split_fractions must add up to 1, got (0.5, 0.5, 0.5) (sum 1.5)"),
+    ({"split_fractions": [0.5, 0.5, 0.5]}, "split_fractions must add up to 1, got (0.5, 0.5, 0.5) (sum 1.5)"),
     ({"eval_sets": ["/no/such/eval.jsonl"]},
-     "training config: eval set not found: /no/such/eval.jsonl (GLAIVE_EVAL_SETS or run config eval_sets)"),
-    ({"paraphrase_threshold": 0.0}, "training config: threshold must be in (0, 1], got 0.0"),
+     "eval set not found: /no/such/eval.jsonl (GLAIVE_EVAL_SETS or run config eval_sets)"),
+    ({"paraphrase_threshold": 0.0}, "threshold must be in (0, 1], got 0.0"),
 ])
 def test_bad_training_config_fails_in_one_line_before_writing(planted_data_copy, instance, config, message):
     train = artifact_file(planted_data_copy, "training_set", "train")
     before = train.read_bytes()
     result = materialize(instance, planted_data_copy, {"ops": {"training_set_and_report": {"config": config}}},
                          selection=TRAINING, raise_on_error=False)
-    assert not result.success
-    assert result.get_step_failure_events()[0].step_failure_data.user_failure_data.description == message
+    assert f"ops.training_set_and_report.config: {message}" in run_start_failure(result)
     assert train.read_bytes() == before
 
 
@@ -148,9 +157,7 @@ def test_bad_training_config_fails_in_one_line_before_writing(planted_data_copy,
 def test_automation_builds_the_exports_only_past_passing_blocking_checks(planted_graph, planted_data_copy,
                                                                           accounting_holds):
     if not accounting_holds:
-        chatml_path = planted_data_copy / ARTIFACT_PATHS["glaive_chatml"]
-        with open(chatml_path, "ab") as handle:  # one row more than glaive_chatml's writer counted
-            handle.write(chatml_path.read_bytes().splitlines(keepends=True)[-1])
+        miscount_chatml(planted_data_copy)
     defs = graph_definitions(planted_data_copy)
     instance = planted_graph.instance
     cursor = dg.evaluate_automation_conditions(defs=defs, instance=instance).cursor
