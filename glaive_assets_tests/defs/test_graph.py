@@ -202,5 +202,6 @@ def test_a_raw_file_that_disagrees_with_its_manifest_fails_the_split(instance, d
     # The run's start finds the file changed and rebuilds its entry, which cannot say how it was read.
     assert any(entry.user_message.startswith(f"glaive_raw: {raw_path} was replaced without its manifest entry")
                for entry in instance.all_logs(result.run_id))
-    message = result.get_step_failure_events()[0].step_failure_data.error.message
-    assert "glaive_raw's manifest entry lacks the run settings" in message
+    error = result.get_step_failure_events()[0].step_failure_data.error
+    assert "Error occurred while loading input \"glaive_raw\"" in error.message
+    assert "glaive_raw's manifest entry lacks the run settings" in error.cause.message
