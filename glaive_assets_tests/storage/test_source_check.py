@@ -16,7 +16,7 @@ GLAIVE = "the Glaive layout, one object {system, chat} per row"
 
 def check(path):
     settings = SourceSettings(str(path), 0, 1)
-    return list(check_first_rows(iter_source_rows(settings), settings))
+    return list(check_first_rows(iter_source_rows(settings), settings)[1])
 
 
 def write_lines(path, rows):
