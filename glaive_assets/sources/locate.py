@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glaive_assets.sources.errors import SourceError
-from glaive_assets.sources.readers.compressed import COMPRESSIONS
+from glaive_assets.sources.compressed import COMPRESSIONS
 from glaive_assets.sources.sample import SAMPLE_ALL_ROWS
 
 FILE_FORMATS = {".json": "json", ".jsonl": "jsonl", ".parquet": "parquet"}

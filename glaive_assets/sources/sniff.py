@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from glaive_assets.core.formats import GLAIVE, OPENAI, SHAREGPT
-from glaive_assets.sources.readers.compressed import DECOMPRESSION_ERRORS, open_binary
+from glaive_assets.sources.compressed import DECOMPRESSION_ERRORS, open_binary
 
 AUTO = "auto"
 _PROBE_BYTES = 4096

@@ -4,7 +4,7 @@ element with bounded memory: one chunk of text plus one row.
 NaN/Infinity are not JSON: an array holding them is a SourceError, as is any malformed array. An
 element longer than the row limit (GLAIVE_MAX_ROW_BYTES) is not decoded: it is read past (its end
 found by its brackets and strings) and yielded as an OversizedRow. A compressed file
-(readers/compressed.py) is decompressed as it is read.
+(sources/compressed.py) is decompressed as it is read.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TextIO
 
 from glaive_assets.config.settings import DEFAULT_MAX_ROW_BYTES
 from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, SourceError
-from glaive_assets.sources.readers.compressed import DECOMPRESSION_ERRORS, open_binary
+from glaive_assets.sources.compressed import DECOMPRESSION_ERRORS, open_binary
 from glaive_assets.sources.readers.strict_json import STRICT_DECODER
 from glaive_assets.sources.sampling import sampled
 

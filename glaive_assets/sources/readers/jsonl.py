@@ -1,4 +1,4 @@
-"""A .jsonl file (or a compressed one: readers/compressed.py): one JSON value per line. Blank lines are not rows; a line that is not JSON (or not
+"""A .jsonl file (or a compressed one: sources/compressed.py): one JSON value per line. Blank lines are not rows; a line that is not JSON (or not
 UTF-8) becomes an UnreadableRow at its index, and a line longer than the row limit (GLAIVE_MAX_ROW_BYTES)
 an OversizedRow, read past without ever being held whole; both are rejected downstream, not lost."""
 
@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from glaive_assets.config.settings import DEFAULT_MAX_ROW_BYTES
 from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, SourceError, UnreadableRow
-from glaive_assets.sources.readers.compressed import DECOMPRESSION_ERRORS, open_binary
+from glaive_assets.sources.compressed import DECOMPRESSION_ERRORS, open_binary
 from glaive_assets.sources.readers.strict_json import STRICT_DECODER
 from glaive_assets.sources.sampling import sample_stream
 
