@@ -58,6 +58,9 @@ def locate_source(source: str) -> SampleSource | HfSource | FileSource:
 
 def _file_source(source: str) -> FileSource:
     path = Path(source.strip()).expanduser()
+    if "," in source and not path.exists():
+        raise SourceError(f"source {source!r}: GLAIVE_SOURCE names one source; several comma-separated sources "
+                          "are not supported yet (concatenate files of one layout into one file)")
     if path.is_dir():
         raise SourceError(
             f"source {str(path)!r} is a directory, not a file (use {SOURCE_OPTIONS}; "

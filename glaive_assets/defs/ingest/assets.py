@@ -42,7 +42,7 @@ class SourceConfig(dg.Config):
     """Overrides for one run; unset fields fall back to GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE, GLAIVE_SEED
     and GLAIVE_SOURCE_FORMAT."""
 
-    source: Optional[str] = Field(default=None, description="sample | hf | /path/to/file.json|.jsonl|.parquet")
+    source: Optional[str] = Field(default=None, description="sample | hf | /path/to/file.json|.jsonl[.gz|.bz2|.xz|.zst]|.parquet")
     sample_size: Optional[int] = Field(default=None, description="rows to sample; 0 means every row")
     seed: Optional[int] = Field(default=None, description="seed of the reproducible sample")
     source_format: Optional[str] = Field(default=None, description="auto | glaive | sharegpt | openai")
