@@ -40,10 +40,23 @@ RAW_COLUMNS = {
 }
 
 
-def _has_lone_surrogates(row: Any) -> bool:
-    return isinstance(row, dict) and any(
-        isinstance(row.get(key), str) and has_lone_surrogate(row[key]) for key in ("system", "chat")
-    )
+def _has_lone_surrogates(row: Any, row_format: str) -> bool:
+    """Whether the texts the core reads hold lone surrogates: system and chat of a glaive row, any
+    string of a sharegpt or openai row."""
+    if row_format == GLAIVE:
+        return isinstance(row, dict) and any(
+            isinstance(row.get(key), str) and has_lone_surrogate(row[key]) for key in ("system", "chat")
+        )
+    stack = [row]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and has_lone_surrogate(value):
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def _too_large(source_index: int, row: OversizedRow) -> bytes:
@@ -65,7 +78,7 @@ def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = 
     try:
         line = orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # orjson refuses lone surrogates (and a few rarer things)
-        if _has_lone_surrogates(row):
+        if _has_lone_surrogates(row, row_format):
             entry["unicode_repaired"] = True
         line = dumps_line(entry)
     if len(line) > max_row_bytes:  # a row no reader measured (parquet, hf, sample): measure it here

@@ -77,3 +77,4 @@ def test_each_openai_problem_has_its_reason(openai_row, reasons):
     result = outcome(openai_row)
     assert result.processed is None
     assert (result.reject["reasons"], result.reject["raw"]) == (reasons, openai_row)
+
