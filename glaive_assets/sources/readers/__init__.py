@@ -1,9 +1,9 @@
 """Read source rows: the offline sample generator, the Hugging Face dataset, or a local file.
 
 `iter_source_rows(settings)` yields `(source_index, row)` in ascending source_index, where
-source_index is the row's position in the source and `row` is the JSON value as read (normally
-{"system": str, "chat": str}, but null, numbers and lists are yielded too: deciding what a row means
-is the core's job), and UnreadableRow / OversizedRow for lines that cannot be decoded or exceed
+source_index is the row's position in the source and `row` is the JSON value as read (normally a
+row of the glaive, sharegpt or openai layout, but null, numbers and lists are yielded too: deciding
+what a row means is the core's job), and UnreadableRow / OversizedRow for lines that cannot be decoded or exceed
 GLAIVE_MAX_ROW_BYTES (the .json and .jsonl readers, compressed or not, never decode such a row; glaive_raw's writer checks
 the rows of the other sources). One module per reader: sample, hf, json_array, jsonl, parquet. With a
 sample size, the rows are a reproducible uniform sample (sources/sampling.py).
