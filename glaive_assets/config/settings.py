@@ -19,6 +19,8 @@ DEFAULT_EXPORT_FORMATS = ("hf", "openai", "sharegpt")
 # (reason row_too_large). The largest real Glaive row is far below it.
 DEFAULT_MAX_ROW_BYTES = 16 << 20
 MIN_MAX_ROW_BYTES = 1024
+# The layouts a source's rows can have (core/formats); "auto" detects it from the first rows.
+SOURCE_FORMATS = ("auto", "glaive", "sharegpt", "openai")
 
 
 class SettingsError(ValueError):
@@ -45,14 +47,15 @@ def _is_whole_number(value: object) -> bool:
 
 @dataclass(frozen=True)
 class SourceSettings:
-    """Which rows glaive_raw reads: GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE (0 = all rows), GLAIVE_SEED, and
-    the per-row size limit GLAIVE_MAX_ROW_BYTES. Checked on construction, so a SourceSettings in hand
-    is always usable."""
+    """Which rows glaive_raw reads: GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE (0 = all rows), GLAIVE_SEED, the
+    per-row size limit GLAIVE_MAX_ROW_BYTES and the rows' layout GLAIVE_SOURCE_FORMAT (SOURCE_FORMATS).
+    Checked on construction, so a SourceSettings in hand is always usable."""
 
     source: str
     sample_size: int
     seed: int
     max_row_bytes: int = DEFAULT_MAX_ROW_BYTES
+    source_format: str = "auto"
 
     def __post_init__(self) -> None:
         if not isinstance(self.source, str) or not self.source.strip():
@@ -63,6 +66,8 @@ class SourceSettings:
             raise SettingsError(f"seed must be a whole number, got {self.seed!r}")
         if not _is_whole_number(self.max_row_bytes) or self.max_row_bytes < MIN_MAX_ROW_BYTES:
             raise SettingsError(f"max_row_bytes must be a whole number >= {MIN_MAX_ROW_BYTES}, got {self.max_row_bytes!r}")
+        if self.source_format not in SOURCE_FORMATS:
+            raise SettingsError(f"GLAIVE_SOURCE_FORMAT={self.source_format!r}: use one of {', '.join(SOURCE_FORMATS)}")
 
     @classmethod
     def from_env(cls) -> SourceSettings:
@@ -71,6 +76,7 @@ class SourceSettings:
             sample_size=int_env("GLAIVE_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE, minimum=0),
             seed=int_env("GLAIVE_SEED", DEFAULT_SEED),
             max_row_bytes=int_env("GLAIVE_MAX_ROW_BYTES", DEFAULT_MAX_ROW_BYTES, minimum=MIN_MAX_ROW_BYTES),
+            source_format=os.environ.get("GLAIVE_SOURCE_FORMAT", "").strip().lower() or "auto",
         )
 
 

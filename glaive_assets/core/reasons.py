@@ -27,6 +27,12 @@ SYSTEM_SCHEMA_TOO_DEEP = "system_schema_too_deep"  # a declared schema nests dee
 UNREADABLE_ROW = "unreadable_row"  # the source line itself could not be decoded (see transform.reject_unreadable_row)
 ROW_TOO_LARGE = "row_too_large"  # the row's JSON text exceeds GLAIVE_MAX_ROW_BYTES: never decoded (storage/stages.py)
 INTERNAL_ERROR = "internal_error"  # the core itself failed on this row (a bug; tests assert it never happens)
+# Rows of the sharegpt and openai formats (core/formats/):
+MISSING_MESSAGES = "missing_messages"  # no `conversations` (sharegpt) or `messages` (openai) list
+MESSAGE_NOT_OBJECT = "message_not_object"  # a message is not an object with a string role and string text
+UNKNOWN_ROLE = "unknown_role"  # a role the format does not have (or a system message after the first)
+TOOLS_UNPARSEABLE = "tools_unparseable"  # `tools` is not (JSON text of) a list of schemas with a name
+GLAIVE_MARKER_IN_TEXT = "glaive_marker_in_text"  # a text holds a Glaive marker: it cannot be carried faithfully
 
 # --- calls that could not be read (record is "malformed"; it goes to the rejects) -----------------
 CALL_TRUNCATED = "call_truncated"  # the call stops mid-JSON (open string or bracket at the end)
@@ -38,6 +44,8 @@ FOREIGN_CALL_SYNTAX = "foreign_call_syntax"  # e.g. "AI to= get_song_lyrics: {..
 ORPHAN_FUNCTION_RESPONSE = "orphan_function_response"  # a response with no call right before it
 PLACEHOLDER_ARGUMENT = "placeholder_argument"  # unquoted "[User provided data]" instead of a value
 ARGUMENTS_TOO_DEEP = "arguments_too_deep"  # arguments nest deeper than parse.MAX_JSON_DEPTH
+FUNCTION_CALL_NOT_JSON = "function_call_not_json"  # a sharegpt function_call value that is not JSON
+TOOL_CALL_ID_MISMATCH = "tool_call_id_mismatch"  # an openai tool message answers another call than the next one
 
 # --- calls that parsed but break the row's own declared schemas ----------------------------------
 UNDECLARED_FUNCTION = "undeclared_function"  # the called name is not declared in the system prompt
@@ -83,6 +91,11 @@ ROW_REASONS = frozenset(
         UNREADABLE_ROW,
         ROW_TOO_LARGE,
         INTERNAL_ERROR,
+        MISSING_MESSAGES,
+        MESSAGE_NOT_OBJECT,
+        UNKNOWN_ROLE,
+        TOOLS_UNPARSEABLE,
+        GLAIVE_MARKER_IN_TEXT,
     }
 )
 MALFORMED_REASONS = frozenset(
@@ -96,6 +109,8 @@ MALFORMED_REASONS = frozenset(
         ORPHAN_FUNCTION_RESPONSE,
         PLACEHOLDER_ARGUMENT,
         ARGUMENTS_TOO_DEEP,
+        FUNCTION_CALL_NOT_JSON,
+        TOOL_CALL_ID_MISMATCH,
     }
 )
 VALIDATION_ERRORS = frozenset(

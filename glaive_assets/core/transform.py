@@ -5,8 +5,14 @@ faithfully, becomes a reject with its reason codes; everything else becomes a pr
 its validation errors and structure warnings. A bug inside the core would still give a reject, with
 the code internal_error, rather than stop a run (the fuzz tests assert it never appears).
 
-record_id: see core/prompts.py (a stable content hash of system and chat). A row without string
-system and chat is identified by SHA-256 of b"row:" + its strict JSON line (jsonio.dumps_line).
+Rows of the sharegpt and openai formats (row_format, core/formats/) are read into a conversation,
+written in Glaive's raw layout (chatml.render_glaive) and processed as that Glaive row; their
+processed record's system and chat are that rendering, and a reject keeps the row as read in raw.
+
+record_id: see core/prompts.py (a stable content hash of system and chat). A sharegpt or openai row
+gets the record_id of its Glaive rendering, so a conversation has one id whatever its format. A row
+that cannot be read as its format (no string system and chat; no message list, ...) is identified
+by SHA-256 of b"row:" + its strict JSON line (jsonio.dumps_line).
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from glaive_assets.core import reasons as R
+from glaive_assets.core.chatml import render_glaive
 from glaive_assets.core.features import light_features
+from glaive_assets.core.formats import GLAIVE, read_conversation
 from glaive_assets.core.jsonio import dumps_line, repair_text, utf8_of
 from glaive_assets.core.parse import ParsedChat, clear_schema_block_cache, parse_chat
 from glaive_assets.core.prompts import PreparedPrompt, PromptCache
@@ -71,20 +79,38 @@ def reject_unreadable_row(source_index: int, text: str, error: str) -> RowOutcom
     return _reject(source_index, rid, [R.UNREADABLE_ROW], {"text": text, "error": error}, None)
 
 
-def process_row(row: Any, source_index: int, unicode_repaired: bool = False) -> RowOutcome:
-    """Parse, validate and featurize one raw row. Never raises.
+def process_row(row: Any, source_index: int, unicode_repaired: bool = False, row_format: str = GLAIVE) -> RowOutcome:
+    """Parse, validate and featurize one raw row of `row_format` (core/formats). Never raises.
 
     unicode_repaired: the row's lone surrogates were already replaced upstream (glaive_raw stores
     strict JSON), so flag invalid_unicode as if they were still here.
     """
     try:
-        return _process_row(row, source_index, unicode_repaired)
+        if row_format == GLAIVE:
+            return _process_row(row, source_index, unicode_repaired)
+        return _process_other_format(row, source_index, unicode_repaired, row_format)
     except Exception:  # a bug, or MemoryError-like trouble: reject, never stop the run
         try:
             rid = raw_row_id(row)
         except Exception:
             rid = ""
         return _reject(source_index, rid, [R.INTERNAL_ERROR], row, None)
+
+
+def _process_other_format(row: Any, source_index: int, unicode_repaired: bool, row_format: str) -> RowOutcome:
+    """A sharegpt or openai row: read into a conversation, then processed as its Glaive rendering."""
+    if not isinstance(row, dict):
+        return _reject(source_index, raw_row_id(row), [R.ROW_NOT_OBJECT], row, None)
+    conversation = read_conversation(row, row_format)
+    if conversation.reasons:
+        return _reject(source_index, raw_row_id(row), conversation.reasons, row, None)
+    outcome = _process_row(render_glaive(conversation.chatml()), source_index, unicode_repaired)
+    if outcome.reject is not None:
+        outcome.reject["raw"] = row
+    elif conversation.warnings:
+        warnings = outcome.processed["structure_warnings"]
+        outcome.processed["structure_warnings"] = sorted({*warnings, *conversation.warnings})
+    return outcome
 
 
 def _process_row(row: Any, source_index: int, unicode_repaired: bool) -> RowOutcome:

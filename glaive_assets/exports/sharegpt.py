@@ -25,10 +25,9 @@ from typing import Any
 
 import orjson
 
+from glaive_assets.core.formats.sharegpt import FUNCTION_CALL, GPT, HUMAN, OBSERVATION, TEXT_BEFORE_CALL_KEY
 from glaive_assets.exports.conversation import Conversation, arguments_object, call_turn
 
-HUMAN, GPT, FUNCTION_CALL, OBSERVATION = "human", "gpt", "function_call", "observation"
-TEXT_BEFORE_CALL_KEY = "text_before_call"
 
 # Why a conversation cannot be laid out as LLaMA-Factory's loader requires (one place, one meaning).
 # two prompts or two answers in a row: consecutive user or assistant turns, several responses to one call turn

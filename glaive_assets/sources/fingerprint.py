@@ -23,7 +23,7 @@ def source_fingerprint(settings: SourceSettings) -> dict:
 
     - sample: the generator version, seed and row count (they fix every byte);
     - hf: the pinned revision and dataset id; for a local dataset folder, a hash of its files;
-    - file: the sha256 of the file's bytes, with its size and format.
+    - file: the sha256 of the file's bytes as stored (compressed or not), with its size, format and compression.
     sample_size and seed are reported alongside; only for "sample" does the seed enter the version.
     """
     sample_size, seed = settings.sample_size, settings.seed
@@ -41,14 +41,16 @@ def source_fingerprint(settings: SourceSettings) -> dict:
         return {**_hf_fingerprint(), "sample_size": sample_size, "seed": seed}
     digest = _file_sha256(located.path)
     return {"kind": "file", "version": digest, "sha256": digest, "format": located.format,
-            "path": str(located.path), "bytes": located.path.stat().st_size,
+            "compression": located.compression or "none", "path": str(located.path), "bytes": located.path.stat().st_size,
             "sample_size": sample_size, "seed": seed}  # fmt: skip
 
 
 def source_state(settings: SourceSettings, version: str) -> str:
     """What a raw artifact was read from: the source's data version plus the sampling settings.
     The source sensor keeps it as its cursor, and glaive_raw records it, so either can tell a change."""
-    return f"{version}|size={settings.sample_size}|seed={settings.seed}|source={settings.source}"
+    state = f"{version}|size={settings.sample_size}|seed={settings.seed}|source={settings.source}"
+    # A forced layout changes what the rows mean; "auto" is left out so existing states stay equal.
+    return state if settings.source_format == "auto" else f"{state}|format={settings.source_format}"
 
 
 def _hf_fingerprint() -> dict:

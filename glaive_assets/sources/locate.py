@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glaive_assets.sources.errors import SourceError
+from glaive_assets.sources.compressed import COMPRESSIONS
 from glaive_assets.sources.sample import SAMPLE_ALL_ROWS
 
 FILE_FORMATS = {".json": "json", ".jsonl": "jsonl", ".parquet": "parquet"}
-SOURCE_OPTIONS = "'sample', 'sample:N', 'hf', or a path to a .json, .jsonl or .parquet file"
+SOURCE_OPTIONS = ("'sample', 'sample:N', 'hf', or a path to a .json, .jsonl or .parquet file "
+                  "(.json and .jsonl also compressed: .gz, .bz2, .xz, .zst)")
 HF_DATASET_ENV = "GLAIVE_HF_DATASET"
 
 
@@ -31,10 +33,12 @@ class HfSource:
 
 @dataclass(frozen=True)
 class FileSource:
-    """A local file: `format` is "json" (one array), "jsonl" or "parquet"."""
+    """A local file: `format` is "json" (one array), "jsonl" or "parquet"; `compression` is "gzip",
+    "bzip2", "xz" or "zstd" for a compressed .json or .jsonl (from its last suffix), else None."""
 
     path: Path
     format: str
+    compression: str | None = None
 
 
 def locate_source(source: str) -> SampleSource | HfSource | FileSource:
@@ -54,20 +58,28 @@ def locate_source(source: str) -> SampleSource | HfSource | FileSource:
 
 def _file_source(source: str) -> FileSource:
     path = Path(source.strip()).expanduser()
+    if "," in source and not path.exists():
+        raise SourceError(f"source {source!r}: GLAIVE_SOURCE names one source; several comma-separated sources "
+                          "are not supported yet (concatenate files of one layout into one file)")
     if path.is_dir():
         raise SourceError(
             f"source {str(path)!r} is a directory, not a file (use {SOURCE_OPTIONS}; "
             f"a local Hugging Face dataset folder goes in {HF_DATASET_ENV} with GLAIVE_SOURCE=hf)"
         )
-    fmt = FILE_FORMATS.get(path.suffix.lower())
+    compression = COMPRESSIONS.get(path.suffix.lower())
+    inner_suffix = Path(path.stem).suffix.lower() if compression else path.suffix.lower()
+    fmt = FILE_FORMATS.get(inner_suffix)
+    if compression and fmt == "parquet":
+        raise SourceError(f"source {source!r}: a parquet file compresses itself; give the .parquet file as is")
     if fmt is None:
         if not path.suffix and not path.exists():
             raise SourceError(f"unknown source {source!r}: use {SOURCE_OPTIONS}")
         raise SourceError(
-            f"unsupported file type {path.suffix or '(none)'!r} for source {source!r}: use {SOURCE_OPTIONS}"
+            f"unsupported file type {(inner_suffix + path.suffix if compression else path.suffix) or '(none)'!r} "
+            f"for source {source!r}: use {SOURCE_OPTIONS}"
         )
     if not path.exists():
         raise SourceError(f"source file not found: {str(path)!r} (use {SOURCE_OPTIONS})")
     if not path.is_file():
         raise SourceError(f"source {str(path)!r} is not a regular file (use {SOURCE_OPTIONS})")
-    return FileSource(path.resolve(), fmt)
+    return FileSource(path.resolve(), fmt, compression)

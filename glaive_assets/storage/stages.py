@@ -18,6 +18,7 @@ import orjson
 
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core.chatml import to_chatml
+from glaive_assets.core.formats import GLAIVE
 from glaive_assets.core.jsonio import dumps_line, has_lone_surrogate
 from glaive_assets.core.reasons import ROW_TOO_LARGE
 from glaive_assets.core.transform import RowOutcome, process_row, reject_unreadable_row
@@ -27,20 +28,35 @@ from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_jsonl
 # Shape of one line of raw/glaive_raw.jsonl: the source row as read, with its position. An unreadable
 # source line keeps its text under "unreadable", and a row over GLAIVE_MAX_ROW_BYTES its size, hash and
 # first characters under "too_large", so that each is rejected, not lost. Strict JSON holds no lone
-# surrogates, so they are stored as U+FFFD and the line says so, for the core to flag.
+# surrogates, so they are stored as U+FFFD and the line says so, for the core to flag. A row of the
+# sharegpt or openai layout says so under "format" (no key: glaive).
 RAW_COLUMNS = {
     "source_index": "int",
     "row": "any",
+    "format": "str (only for sharegpt and openai rows)",
     "unreadable": "object (only for unreadable lines)",
     "too_large": "object {bytes, limit, sha256, head} (only for rows over GLAIVE_MAX_ROW_BYTES)",
     "unicode_repaired": "bool (only when lone surrogates were replaced)",
 }
 
 
-def _has_lone_surrogates(row: Any) -> bool:
-    return isinstance(row, dict) and any(
-        isinstance(row.get(key), str) and has_lone_surrogate(row[key]) for key in ("system", "chat")
-    )
+def _has_lone_surrogates(row: Any, row_format: str) -> bool:
+    """Whether the texts the core reads hold lone surrogates: system and chat of a glaive row, any
+    string of a sharegpt or openai row."""
+    if row_format == GLAIVE:
+        return isinstance(row, dict) and any(
+            isinstance(row.get(key), str) and has_lone_surrogate(row[key]) for key in ("system", "chat")
+        )
+    stack = [row]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and has_lone_surrogate(value):
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def _too_large(source_index: int, row: OversizedRow) -> bytes:
@@ -48,19 +64,21 @@ def _too_large(source_index: int, row: OversizedRow) -> bytes:
         "bytes": row.size_bytes, "limit": row.limit, "sha256": row.sha256, "head": row.head}})
 
 
-def raw_line(source_index: int, row: Any, max_row_bytes: int) -> tuple[bytes, bool]:
-    """The line of raw/glaive_raw.jsonl for one source row (RAW_COLUMNS), and whether the row could
-    be read (False: not JSON, or too large)."""
+def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = GLAIVE) -> tuple[bytes, bool]:
+    """The line of raw/glaive_raw.jsonl for one source row (RAW_COLUMNS) of `row_format`, and whether
+    the row could be read (False: not JSON, or too large)."""
     if isinstance(row, UnreadableRow):
         return dumps_line({"source_index": source_index, "row": None,
                            "unreadable": {"text": row.text, "error": row.error}}), False
     if isinstance(row, OversizedRow):
         return _too_large(source_index, row), False
     entry = {"source_index": source_index, "row": row}
+    if row_format != GLAIVE:
+        entry["format"] = row_format
     try:
         line = orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # orjson refuses lone surrogates (and a few rarer things)
-        if _has_lone_surrogates(row):
+        if _has_lone_surrogates(row, row_format):
             entry["unicode_repaired"] = True
         line = dumps_line(entry)
     if len(line) > max_row_bytes:  # a row no reader measured (parquet, hf, sample): measure it here
@@ -82,16 +100,17 @@ def raw_outcome(entry: dict[str, Any]) -> RowOutcome:
         # The core never sees the row; its reject record is made here, in the core's reject shape.
         return RowOutcome(reject={"source_index": source_index, "record_id": too_large["sha256"][:32],
                                   "reasons": [ROW_TOO_LARGE], "raw": too_large, "features": None})
-    return process_row(entry["row"], source_index, entry.get("unicode_repaired", False))
+    return process_row(entry["row"], source_index, entry.get("unicode_repaired", False), entry.get("format", GLAIVE))
 
 
-def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], settings: SourceSettings) -> RawArtifact:
-    """Write source rows to raw/glaive_raw.jsonl, recording the settings they were read with.
-    Raises whatever the source raises; then no file is left."""
+def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], settings: SourceSettings,
+              row_format: str = GLAIVE) -> RawArtifact:
+    """Write source rows of `row_format` to raw/glaive_raw.jsonl, recording the settings they were
+    read with. Raises whatever the source raises; then no file is left."""
     unreadable = 0
     with write_jsonl(data_dir, "glaive_raw") as out:
         for source_index, row in rows:
-            line, readable = raw_line(source_index, row, settings.max_row_bytes)
+            line, readable = raw_line(source_index, row, settings.max_row_bytes, row_format)
             unreadable += not readable
             out.write_line(line)
     written = out.artifact

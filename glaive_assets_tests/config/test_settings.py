@@ -13,7 +13,7 @@ from glaive_assets.config.settings import (
 
 def test_defaults_when_environment_is_empty(monkeypatch, tmp_path):
     for name in ("GLAIVE_SOURCE", "GLAIVE_SAMPLE_SIZE", "GLAIVE_SEED", "GLAIVE_DATA_DIR", "GLAIVE_EXECUTOR",
-                 "GLAIVE_MAX_ROW_BYTES"):
+                 "GLAIVE_MAX_ROW_BYTES", "GLAIVE_SOURCE_FORMAT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     assert SourceSettings.from_env() == SourceSettings("sample", 5000, 42)
@@ -27,7 +27,8 @@ def test_environment_overrides(monkeypatch, tmp_path):
     monkeypatch.setenv("GLAIVE_SEED", "7")
     monkeypatch.setenv("GLAIVE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("GLAIVE_EXECUTOR", "multiprocess")
-    assert SourceSettings.from_env() == SourceSettings("/tmp/rows.jsonl", 0, 7)
+    monkeypatch.setenv("GLAIVE_SOURCE_FORMAT", " ShareGPT ")
+    assert SourceSettings.from_env() == SourceSettings("/tmp/rows.jsonl", 0, 7, source_format="sharegpt")
     assert data_dir_from_env() == tmp_path
     assert use_multiprocess_executor() is True
 
@@ -37,6 +38,8 @@ def test_environment_overrides(monkeypatch, tmp_path):
     ("GLAIVE_SAMPLE_SIZE", "-1", SourceSettings.from_env, "GLAIVE_SAMPLE_SIZE=-1 must be >= 0"),
     ("GLAIVE_SEED", "1.5", SourceSettings.from_env, "GLAIVE_SEED='1.5' is not a whole number"),
     ("GLAIVE_MAX_ROW_BYTES", "100", SourceSettings.from_env, "GLAIVE_MAX_ROW_BYTES=100 must be >= 1024"),
+    ("GLAIVE_SOURCE_FORMAT", "alpaca", SourceSettings.from_env,
+     "GLAIVE_SOURCE_FORMAT='alpaca': use one of auto, glaive, sharegpt, openai"),
     ("GLAIVE_EXECUTOR", "threads", use_multiprocess_executor, "use 'in_process' or 'multiprocess'"),
     ("GLAIVE_AUTOMATION_INTERVAL", "5s", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "not a whole number"),
     ("GLAIVE_AUTOMATION_INTERVAL", "1", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "must be >= 5"),
@@ -77,3 +80,10 @@ def test_eval_sets_and_export_formats_are_comma_lists_with_defaults(monkeypatch)
     assert export_formats_from_env() == ("sharegpt",)
     monkeypatch.setenv("GLAIVE_EXPORT_FORMATS", " , ")
     assert export_formats_from_env() == ("hf", "openai", "sharegpt")
+
+
+def test_the_source_formats_are_the_core_layouts_and_auto():
+    from glaive_assets.config.settings import SOURCE_FORMATS
+    from glaive_assets.core.formats import ROW_FORMATS
+
+    assert SOURCE_FORMATS == ("auto", *ROW_FORMATS)

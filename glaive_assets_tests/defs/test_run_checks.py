@@ -43,6 +43,16 @@ def test_the_source_is_located_only_when_the_run_reads_it(monkeypatch, tmp_path)
     assert problem.startswith(f"ops.glaive_raw.config: source file not found: '{tmp_path / 'missing.jsonl'}'")
 
 
+def test_a_bad_source_format_fails_the_run_at_its_start(monkeypatch):
+    monkeypatch.delenv("GLAIVE_SOURCE_FORMAT", raising=False)
+    assert run_settings_problems(run_with({"ops": {"glaive_raw": {"config": {"source_format": "openai"}}}})) == []
+    [problem] = run_settings_problems(run_with({"ops": {"glaive_raw": {"config": {"source_format": "csv"}}}}))
+    assert problem == "ops.glaive_raw.config: GLAIVE_SOURCE_FORMAT='csv': use one of auto, glaive, sharegpt, openai"
+    monkeypatch.setenv("GLAIVE_SOURCE_FORMAT", "csv")
+    assert run_settings_problems(run_with({})) == [
+        "environment: GLAIVE_SOURCE_FORMAT='csv': use one of auto, glaive, sharegpt, openai"]
+
+
 def test_every_op_that_takes_config_is_checked():
     location = code_location()
     with_config = {definition.op.name for definition in [*location.assets, *location.asset_checks]

@@ -25,7 +25,7 @@ def test_a_file_version_is_the_sha256_of_its_bytes(tmp_path):
     path.write_bytes(b'{"system": "a", "chat": "b"}\n')
     described = fingerprint(str(path), 0, 1)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert described == {"kind": "file", "version": digest, "sha256": digest, "format": "jsonl",
+    assert described == {"kind": "file", "version": digest, "sha256": digest, "format": "jsonl", "compression": "none",
                          "path": str(path.resolve()), "bytes": 29, "sample_size": 0, "seed": 1}  # fmt: skip
     path.write_bytes(b'{"system": "a", "chat": "c"}\n')  # same size, new content
     stat = path.stat()

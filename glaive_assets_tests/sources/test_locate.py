@@ -43,3 +43,12 @@ def test_a_bad_source_is_a_source_error_naming_the_options(source, message):
 def test_a_directory_is_not_a_file_source(tmp_path):
     with pytest.raises(SourceError, match="is a directory, not a file .*GLAIVE_HF_DATASET"):
         read(str(tmp_path), 0, 1)
+
+
+def test_several_comma_separated_sources_are_refused_in_one_line(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes(b"")
+    with pytest.raises(SourceError, match="several comma-separated sources are not supported yet"):
+        locate_source(f"{tmp_path / 'a.jsonl'},sample")
+    odd = tmp_path / "a,b.jsonl"  # a file whose name holds a comma is still one source
+    odd.write_bytes(b"")
+    assert locate_source(str(odd)) == FileSource(odd.resolve(), "jsonl")

@@ -11,12 +11,11 @@ from glaive_assets.storage.source_check import FIRST_ROWS, UnusableSource, check
 from glaive_assets_tests.harness.dagster_helpers import sample_rows
 
 END = "The previous artifacts are unchanged."
-GLAIVE = "the Glaive layout, one object {system, chat} per row"
 
 
 def check(path):
     settings = SourceSettings(str(path), 0, 1)
-    return list(check_first_rows(iter_source_rows(settings), settings))
+    return list(check_first_rows(iter_source_rows(settings), settings)[1])
 
 
 def write_lines(path, rows):
@@ -57,20 +56,56 @@ def test_a_utf16_json_array_says_what_the_file_is(tmp_path):
         check(path)
 
 
-@pytest.mark.parametrize(("rows", "reasons", "layout"), [
-    ([{"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}]}] * 3,
-     "missing_chat ×3, missing_system ×3",
-     f"The rows look like the ShareGPT layout (a `conversations` list of {{from, value}} turns), not {GLAIVE}."),
-    ([{"messages": [{"role": "user", "content": "hi"}]}] * 2,
-     "missing_chat ×2, missing_system ×2",
-     f"The rows look like the OpenAI chat layout (a `messages` list of {{role, content}}), not {GLAIVE}."),
+SHAREGPT_ROW = {"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}], "tools": ""}
+OPENAI_ROW = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
+EXPECTED = ("expected one of the layouts glaive {system, chat}, sharegpt {conversations: [{from, value}], tools}, "
+            "openai {messages: [{role, content}], tools}")
+
+
+def check_layout(path, source_format="auto"):
+    settings = SourceSettings(str(path), 0, 1, source_format=source_format)
+    row_format, rows = check_first_rows(iter_source_rows(settings), settings)
+    return row_format, list(rows)
+
+
+@pytest.mark.parametrize(("rows", "row_format"), [
+    ([SHAREGPT_ROW] * 3, "sharegpt"),
+    ([OPENAI_ROW] * 2, "openai"),
+    ([None, SHAREGPT_ROW, OPENAI_ROW, OPENAI_ROW], "openai"),  # the most common layout decides
+    (sample_rows(2), "glaive"),
 ])
-def test_another_layout_is_named_with_the_reasons(tmp_path, rows, reasons, layout):
+def test_the_layout_is_detected_from_the_first_rows(tmp_path, rows, row_format):
+    assert check_layout(write_lines(tmp_path / "rows.jsonl", rows)) == (row_format, list(enumerate(rows)))
+
+
+def test_a_forced_layout_overrides_detection(tmp_path):
+    # Rows carrying both layouts' keys: detection says glaive, the setting says sharegpt.
+    rows = [{**SHAREGPT_ROW, "chat": "not Glaive text"}] * 2
     path = write_lines(tmp_path / "rows.jsonl", rows)
+    with pytest.raises(UnusableSource, match="Top reasons: missing_system ×2"):
+        check_layout(path)
+    assert check_layout(path, "sharegpt") == ("sharegpt", list(enumerate(rows)))
+
+
+def test_a_forced_layout_the_rows_do_not_have_says_which_they_have(tmp_path):
+    path = write_lines(tmp_path / "rows.jsonl", [SHAREGPT_ROW] * 2)
+    with pytest.raises(UnusableSource) as raised:
+        check_layout(path, "openai")
+    assert str(raised.value) == (
+        f"glaive_raw stopped before replacing anything: none of the 2 rows of the source {str(path)!r} is usable. "
+        "Top reasons: missing_messages ×2. The rows look like the sharegpt {conversations: [{from, value}], tools} "
+        "layout, but GLAIVE_SOURCE_FORMAT=openai expects openai {messages: [{role, content}], tools} (unset it to "
+        f"detect the layout). {END}")
+
+
+def test_a_file_in_no_layout_says_what_its_first_row_is_and_what_was_expected(tmp_path):
+    path = write_lines(tmp_path / "rows.jsonl", [{"prompt": "p", "completion": "c"}] * 3)
     with pytest.raises(UnusableSource) as raised:
         check(path)
-    assert str(raised.value) == (f"glaive_raw stopped before replacing anything: none of the {len(rows)} rows of the "
-                                 f"source {str(path)!r} is usable. Top reasons: {reasons}. {layout} {END}")
+    assert str(raised.value) == (
+        f"glaive_raw stopped before replacing anything: none of the 3 rows of the source {str(path)!r} is usable. "
+        "Top reasons: missing_chat ×3, missing_system ×3. The first row is a JSON object with the keys `completion`, "
+        f"`prompt`; {EXPECTED}. {END}")
 
 
 def test_only_the_first_rows_are_read_before_deciding(tmp_path):

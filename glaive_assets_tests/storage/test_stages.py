@@ -9,7 +9,7 @@ from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core import reasons
 from glaive_assets.core.transform import process_row
 from glaive_assets.sources.readers import iter_source_rows
-from glaive_assets.storage.stages import split_raw, write_chatml, write_raw
+from glaive_assets.storage.stages import raw_line, raw_outcome, split_raw, write_chatml, write_raw
 from glaive_assets_tests.fixtures.sources import write_parquet
 from glaive_assets_tests.harness.dagster_helpers import read_lines, sample_rows
 
@@ -85,3 +85,16 @@ def test_the_row_limit_comes_from_glaive_max_row_bytes(monkeypatch):
     assert SourceSettings.from_env().max_row_bytes == 4096
     monkeypatch.delenv("GLAIVE_MAX_ROW_BYTES")
     assert SourceSettings.from_env().max_row_bytes == 16 * 1024 * 1024
+
+
+def test_a_sharegpt_or_openai_row_carries_its_format_and_its_repaired_surrogates():
+    openai_row = {"messages": [{"role": "user", "content": "hi"},
+                               {"role": "assistant", "content": "broken \ud83d text"}]}
+    line, readable = raw_line(4, openai_row, 1 << 20, "openai")
+    entry = orjson.loads(line)
+    assert (readable, entry["format"], entry["unicode_repaired"]) == (True, "openai", True)
+    record = raw_outcome(entry).processed
+    assert record["turns"][1] == {"role": "assistant", "content": "broken \ufffd text"}
+    assert record["structure_warnings"] == [reasons.INVALID_UNICODE]
+    glaive_line, _ = raw_line(4, {"system": "SYSTEM: x", "chat": "USER: y"}, 1 << 20)
+    assert "format" not in orjson.loads(glaive_line)  # glaive lines are as they were

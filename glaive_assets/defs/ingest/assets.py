@@ -23,9 +23,10 @@ SOURCE_STATE_KEY = "source_state"  # glaive_raw's metadata entry the source sens
     "glaive_source",
     group_name=INGEST_GROUP,
     description=(
-        "The upstream Glaive Function Calling v2 rows named by GLAIVE_SOURCE: the offline `sample` "
-        "generator, the Hugging Face dataset (`hf`), or a local .json/.jsonl/.parquet file. Its data "
-        "version is the HF revision, the file's sha256, or the generator's settings."
+        "The upstream rows named by GLAIVE_SOURCE: the offline `sample` generator, the Hugging Face "
+        "dataset (`hf`), or a local .json/.jsonl (also .gz/.bz2/.xz/.zst) or .parquet file of Glaive, "
+        "ShareGPT or OpenAI-messages rows. Its data version is the HF revision, the file's sha256 as "
+        "stored, or the generator's settings."
     ),
 )])
 def glaive_source(context: dg.AssetExecutionContext) -> dg.ObserveResult:
@@ -38,11 +39,13 @@ def glaive_source(context: dg.AssetExecutionContext) -> dg.ObserveResult:
 
 
 class SourceConfig(dg.Config):
-    """Overrides for one run; unset fields fall back to GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE and GLAIVE_SEED."""
+    """Overrides for one run; unset fields fall back to GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE, GLAIVE_SEED
+    and GLAIVE_SOURCE_FORMAT."""
 
-    source: Optional[str] = Field(default=None, description="sample | hf | /path/to/file.json|.jsonl|.parquet")
+    source: Optional[str] = Field(default=None, description="sample | hf | /path/to/file.json|.jsonl[.gz|.bz2|.xz|.zst]|.parquet")
     sample_size: Optional[int] = Field(default=None, description="rows to sample; 0 means every row")
     seed: Optional[int] = Field(default=None, description="seed of the reproducible sample")
+    source_format: Optional[str] = Field(default=None, description="auto | glaive | sharegpt | openai")
 
     def resolve(self) -> SourceSettings:
         defaults = SourceSettings.from_env()
@@ -51,6 +54,7 @@ class SourceConfig(dg.Config):
             sample_size=self.sample_size if self.sample_size is not None else defaults.sample_size,
             seed=self.seed if self.seed is not None else defaults.seed,
             max_row_bytes=defaults.max_row_bytes,
+            source_format=self.source_format if self.source_format is not None else defaults.source_format,
         )
 
 
@@ -66,7 +70,8 @@ def glaive_raw(context: dg.AssetExecutionContext, config: SourceConfig, storage:
         raise dg.Failure(description=str(error)) from None
     context.log.info(f"reading source={settings.source!r} sample_size={settings.sample_size} seed={settings.seed}")
     try:
-        artifact = write_raw(storage.root, check_first_rows(iter_source_rows(settings), settings), settings)
+        row_format, rows = check_first_rows(iter_source_rows(settings), settings)
+        artifact = write_raw(storage.root, rows, settings, row_format)
     except (SourceError, StorageError) as error:
         # The atomic writer has already removed its partial file; the previous raw artifact stays whole.
         raise dg.Failure(description=str(error)) from None
@@ -80,5 +85,6 @@ def glaive_raw(context: dg.AssetExecutionContext, config: SourceConfig, storage:
         requested_sample_size=artifact.requested_sample_size,
         seed=artifact.seed,
         unreadable_rows=artifact.unreadable_rows,
+        source_format=row_format,
     )
     return output(artifact, metadata)

@@ -1,10 +1,10 @@
 """Read source rows: the offline sample generator, the Hugging Face dataset, or a local file.
 
 `iter_source_rows(settings)` yields `(source_index, row)` in ascending source_index, where
-source_index is the row's position in the source and `row` is the JSON value as read (normally
-{"system": str, "chat": str}, but null, numbers and lists are yielded too: deciding what a row means
-is the core's job), and UnreadableRow / OversizedRow for lines that cannot be decoded or exceed
-GLAIVE_MAX_ROW_BYTES (the .json and .jsonl readers never decode such a row; glaive_raw's writer checks
+source_index is the row's position in the source and `row` is the JSON value as read (normally a
+row of the glaive, sharegpt or openai layout, but null, numbers and lists are yielded too: deciding
+what a row means is the core's job), and UnreadableRow / OversizedRow for lines that cannot be decoded or exceed
+GLAIVE_MAX_ROW_BYTES (the .json and .jsonl readers, compressed or not, never decode such a row; glaive_raw's writer checks
 the rows of the other sources). One module per reader: sample, hf, json_array, jsonl, parquet. With a
 sample size, the rows are a reproducible uniform sample (sources/sampling.py).
 """
@@ -38,4 +38,5 @@ def iter_source_rows(settings: SourceSettings) -> Iterator[tuple[int, object]]:
     assert isinstance(located, FileSource)
     if located.format == "parquet":  # columnar: glaive_raw's writer checks each row's size
         return iter_parquet(located.path, settings.sample_size, settings.seed)
-    return _TEXT_READERS[located.format](located.path, settings.sample_size, settings.seed, settings.max_row_bytes)
+    read = _TEXT_READERS[located.format]
+    return read(located.path, settings.sample_size, settings.seed, settings.max_row_bytes, located.compression)

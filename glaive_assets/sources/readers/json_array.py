@@ -3,12 +3,14 @@ element with bounded memory: one chunk of text plus one row.
 
 NaN/Infinity are not JSON: an array holding them is a SourceError, as is any malformed array. An
 element longer than the row limit (GLAIVE_MAX_ROW_BYTES) is not decoded: it is read past (its end
-found by its brackets and strings) and yielded as an OversizedRow.
+found by its brackets and strings) and yielded as an OversizedRow. A compressed file
+(sources/compressed.py) is decompressed as it is read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TextIO
 
 from glaive_assets.config.settings import DEFAULT_MAX_ROW_BYTES
 from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, SourceError
+from glaive_assets.sources.compressed import DECOMPRESSION_ERRORS, open_binary
 from glaive_assets.sources.readers.strict_json import STRICT_DECODER
 from glaive_assets.sources.sampling import sampled
 
@@ -28,9 +31,9 @@ _IN_BRACKETS = re.compile(r'["\[\]{}]')
 _SCALAR_END = re.compile(r"[,\]}\s]")
 
 
-def iter_json_array(path: Path, sample_size: int, seed: int,
-                    max_row_bytes: int = DEFAULT_MAX_ROW_BYTES) -> Iterator[tuple[int, object]]:
-    return sampled(_array_elements(path, max_row_bytes), sample_size, seed)
+def iter_json_array(path: Path, sample_size: int, seed: int, max_row_bytes: int = DEFAULT_MAX_ROW_BYTES,
+                    compression: str | None = None) -> Iterator[tuple[int, object]]:
+    return sampled(_array_elements(path, max_row_bytes, compression), sample_size, seed)
 
 
 class _Measure:
@@ -168,8 +171,17 @@ class _ChunkedText:
                 return
 
 
-def _array_elements(path: Path, max_row_bytes: int) -> Iterator[tuple[int, object]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+def _array_elements(path: Path, max_row_bytes: int, compression: str | None) -> Iterator[tuple[int, object]]:
+    try:
+        yield from _elements_of(path, max_row_bytes, compression)
+    except DECOMPRESSION_ERRORS as error:
+        if compression is None or isinstance(error, (FileNotFoundError, PermissionError)):
+            raise
+        raise SourceError(f"{path}: not a readable {compression} file ({type(error).__name__}: {error})") from None
+
+
+def _elements_of(path: Path, max_row_bytes: int, compression: str | None) -> Iterator[tuple[int, object]]:
+    with io.TextIOWrapper(open_binary(path, compression), encoding="utf-8-sig", newline="") as handle:
         text = _ChunkedText(path, handle, max_row_bytes)
         first = text.next_char("its first value")
         if first != "[":

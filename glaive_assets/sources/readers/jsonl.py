@@ -1,4 +1,4 @@
-"""A .jsonl file: one JSON value per line. Blank lines are not rows; a line that is not JSON (or not
+"""A .jsonl file (or a compressed one: sources/compressed.py): one JSON value per line. Blank lines are not rows; a line that is not JSON (or not
 UTF-8) becomes an UnreadableRow at its index, and a line longer than the row limit (GLAIVE_MAX_ROW_BYTES)
 an OversizedRow, read past without ever being held whole; both are rejected downstream, not lost."""
 
@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 from glaive_assets.config.settings import DEFAULT_MAX_ROW_BYTES
-from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, UnreadableRow
+from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, SourceError, UnreadableRow
+from glaive_assets.sources.compressed import DECOMPRESSION_ERRORS, open_binary
 from glaive_assets.sources.readers.strict_json import STRICT_DECODER
 from glaive_assets.sources.sampling import sample_stream
 
 _SKIP_CHUNK_BYTES = 1 << 20
 
 
-def iter_jsonl(path: Path, sample_size: int, seed: int,
-               max_row_bytes: int = DEFAULT_MAX_ROW_BYTES) -> Iterator[tuple[int, object]]:
-    lines = _jsonl_lines(path, max_row_bytes)
+def iter_jsonl(path: Path, sample_size: int, seed: int, max_row_bytes: int = DEFAULT_MAX_ROW_BYTES,
+               compression: str | None = None) -> Iterator[tuple[int, object]]:
+    lines = _jsonl_lines(path, max_row_bytes, compression)
     if sample_size:
         lines = iter(sample_stream(lines, sample_size, seed))  # keeps raw lines; parses only those kept
     for index, line in lines:
@@ -52,11 +53,20 @@ def _oversized(handle: BinaryIO, start: bytes, ended: bool, limit: int) -> Overs
     return OversizedRow(size, limit, digest.hexdigest(), head)
 
 
-def _jsonl_lines(path: Path, limit: int) -> Iterator[tuple[int, bytes | OversizedRow]]:
+def _jsonl_lines(path: Path, limit: int, compression: str | None) -> Iterator[tuple[int, bytes | OversizedRow]]:
     """(index, line) for every non-blank line, without its line ending or a leading BOM; a line
-    longer than `limit` bytes comes as an OversizedRow instead."""
+    longer than `limit` bytes (decompressed) comes as an OversizedRow instead."""
+    try:
+        yield from _lines_of(path, limit, compression)
+    except DECOMPRESSION_ERRORS as error:
+        if compression is None or isinstance(error, (FileNotFoundError, PermissionError)):
+            raise
+        raise SourceError(f"{path}: not a readable {compression} file ({type(error).__name__}: {error})") from None
+
+
+def _lines_of(path: Path, limit: int, compression: str | None) -> Iterator[tuple[int, bytes | OversizedRow]]:
     index = 0
-    with path.open("rb") as handle:
+    with open_binary(path, compression) as handle:
         line = handle.readline(limit + 3)  # the row, "\r\n", and one byte more to see it is too long
         if line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]

@@ -2,9 +2,13 @@
 
 import dagster as dg
 import orjson
+import zstandard
 
 from glaive_assets.config.settings import SourceSettings
+from glaive_assets.core.chatml import to_chatml
+from glaive_assets.core.transform import process_row
 from glaive_assets.defs.ingest.assets import SOURCE_STATE_KEY, SourceConfig, glaive_source
+from glaive_assets.exports.openai import openai_row
 from glaive_assets.sources.fingerprint import source_fingerprint, source_state
 from glaive_assets.sources.sample import SAMPLE_GENERATOR_VERSION
 from glaive_assets.storage.artifacts import ARTIFACT_PATHS
@@ -57,6 +61,24 @@ def test_glaive_raw_writes_the_rows_and_records_how_they_were_read(instance, dat
     assert metadata[SOURCE_STATE_KEY].value == source_state(settings, source_fingerprint(settings)["version"])
 
 
+def test_an_openai_zstd_source_is_detected_and_processed_like_its_glaive_rows(instance, data_dir, tmp_path):
+    glaive_rows = sample_rows(8)
+    outcomes = [process_row(row, index) for index, row in enumerate(glaive_rows)]
+    openai_rows = [openai_row(to_chatml(outcome.processed)) for outcome in outcomes if outcome.processed]
+    plain = write_jsonl_source(tmp_path / "rows.jsonl", openai_rows)
+    source = tmp_path / "rows.jsonl.zst"
+    source.write_bytes(zstandard.ZstdCompressor().compress(plain.read_bytes()))
+    result = materialize(instance, data_dir, run_config(source=str(source), sample_size=0),
+                         selection=["glaive_raw", "glaive_processed", "glaive_rejects"])
+    assert result.success
+    assert materializations(result)["glaive_raw"].metadata["source_format"].value == "openai"
+    processed = read_lines(data_dir / ARTIFACT_PATHS["glaive_processed"])
+    expected = [outcome.processed for outcome in outcomes if outcome.processed]
+    assert len(processed) == len(openai_rows) >= 6
+    assert [(p["turns"], p["tools"], p["function_calls"]) for p in processed] == [
+        (p["turns"], p["tools"], p["function_calls"]) for p in expected]
+
+
 def test_bad_run_config_fails_glaive_raw_with_the_settings_message(instance, data_dir):
     result = materialize(instance, data_dir, run_config(sample_size=-5), selection="glaive_raw", raise_on_error=False)
     assert not result.success
@@ -71,11 +93,12 @@ def test_a_source_without_usable_rows_fails_glaive_raw_and_every_artifact_stays_
     before = {path: path.read_bytes() for path in data_dir.rglob("*") if path.is_file() and path.name != LOCK_NAME}
     utf16 = tmp_path / "utf16.jsonl"
     utf16.write_bytes("".join(orjson.dumps(row).decode() + "\n" for row in sample_rows(20)).encode("utf-16"))
-    sharegpt = write_jsonl_source(tmp_path / "sharegpt.jsonl", [{"conversations": [{"from": "human", "value": "hi"}]}] * 20)
+    unknown = write_jsonl_source(tmp_path / "prompts.jsonl", [{"prompt": "p", "completion": "c"}] * 20)
     empty = write_jsonl_source(tmp_path / "empty.jsonl", [])
     expected = {
         utf16: "Top reasons: unreadable_row ×21. The file is UTF-16 text",
-        sharegpt: "Top reasons: missing_chat ×20, missing_system ×20. The rows look like the ShareGPT layout",
+        unknown: ("Top reasons: missing_chat ×20, missing_system ×20. The first row is a JSON object with the keys "
+                  "`completion`, `prompt`; expected one of the layouts glaive {system, chat}, sharegpt"),
         empty: f"the source {str(empty)!r} yields no rows. The file is empty (0 bytes).",
     }
     for source, message in expected.items():
