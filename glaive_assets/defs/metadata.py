@@ -1,6 +1,6 @@
 """Helpers that turn plain numbers into metadata the Dagster UI renders (tables, schemas, paths)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dagster as dg
@@ -26,6 +26,15 @@ def counts_table(counts: Mapping[str, int], label: str, order: tuple[str, ...] |
         lines.append(f"| `{key}` | {count:,} | {share} |")
     if not keys:
         lines.append("| (none) | 0 | n/a |")
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def sources_table(by_source: Sequence[Mapping[str, Any]]) -> dg.MetadataValue:
+    """A Markdown table of the row accounting per source (storage/by_source.source_accounting)."""
+    lines = ["| # | source | format | raw | processed | rejected | accounted |", "|---:|---|---|---:|---:|---:|---|"]
+    lines += [f"| {position} | `{entry['source']}` | {entry['format']} | {entry['raw_rows']:,} | "
+              f"{entry['processed_rows']:,} | {entry['rejected_rows']:,} | {entry['accounted']} |"
+              for position, entry in enumerate(by_source)]
     return dg.MetadataValue.md("\n".join(lines))
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from glaive_assets.config.settings import SettingsError, SourceSettings, use_multiprocess_executor
 from glaive_assets.sources.errors import SourceError
-from glaive_assets.sources.locate import locate_source
+from glaive_assets.sources.locate import locate_source, source_names
 
 RAW = dg.AssetKey("glaive_raw")
 
@@ -24,7 +24,8 @@ def _check_source(config: Mapping[str, Any], reads_source: bool) -> None:
 
     settings = SourceConfig(**config).resolve()
     if reads_source:
-        locate_source(settings.source)  # names a known source kind or an existing file (never the network)
+        for name in source_names(settings.source):
+            locate_source(name)  # names a known source kind or an existing file (never the network)
 
 
 def _check_quality(config: Mapping[str, Any], reads_source: bool) -> None:

@@ -63,7 +63,8 @@ def build_pipeline_summary(
     stale: Mapping[str, list[str]],
 ) -> dict[str, Any]:
     """Summarize run `run_id`. A stage fails when its own evidence says so; nothing here is a constant."""
-    accounted = raw_rows == processed_rows + rejected_rows
+    by_source = bias_report.get("sources")  # several sources: the accounting of each
+    accounted = raw_rows == processed_rows + rejected_rows and all(entry["accounted"] for entry in by_source or ())
     gate = anomaly_report.get("training_outputs", {})
     artifacts = artifacts_by_run(manifest_artifacts, run_id)
     stages = {
@@ -78,6 +79,7 @@ def build_pipeline_summary(
             rejected_rows=rejected_rows,
             accounted=accounted,
             reject_rate=round(rejected_rows / raw_rows, 6) if raw_rows else None,
+            **({"by_source": by_source} if by_source else {}),
         ),
         "schema_validation": _stage(
             OK if gate.get("passed") else FAILED,

@@ -7,10 +7,11 @@ Never touches the network.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from glaive_assets.config.settings import SourceSettings
-from glaive_assets.sources.locate import HfSource, SampleSource, locate_source
+from glaive_assets.sources.locate import HfSource, SampleSource, locate_source, source_names
 from glaive_assets.sources.readers.hf import HF_REVISION, hf_dataset_target
 from glaive_assets.sources.sample import SAMPLE_GENERATOR_VERSION
 
@@ -23,9 +24,13 @@ def source_fingerprint(settings: SourceSettings) -> dict:
 
     - sample: the generator version, seed and row count (they fix every byte);
     - hf: the pinned revision and dataset id; for a local dataset folder, a hash of its files;
-    - file: the sha256 of the file's bytes as stored (compressed or not), with its size, format and compression.
+    - file: the sha256 of the file's bytes as stored (compressed or not), with its size, format and compression;
+    - several comma-separated sources: the sha256 of their versions, in the order listed.
     sample_size and seed are reported alongside; only for "sample" does the seed enter the version.
     """
+    names = source_names(settings.source)
+    if len(names) > 1:
+        return _mixed_fingerprint(settings, names)
     sample_size, seed = settings.sample_size, settings.seed
     located = locate_source(settings.source)
     if isinstance(located, SampleSource):
@@ -43,6 +48,14 @@ def source_fingerprint(settings: SourceSettings) -> dict:
     return {"kind": "file", "version": digest, "sha256": digest, "format": located.format,
             "compression": located.compression or "none", "path": str(located.path), "bytes": located.path.stat().st_size,
             "sample_size": sample_size, "seed": seed}  # fmt: skip
+
+
+def _mixed_fingerprint(settings: SourceSettings, names: list[str]) -> dict:
+    """Several sources: a sha256 over each one's version (a file's: its sha256 as stored), in order."""
+    parts = [source_fingerprint(replace(settings, source=name))["version"] for name in names]
+    combined = hashlib.sha256("".join(f"{position}\0{version}\n" for position, version in enumerate(parts)).encode())
+    return {"kind": "mixed", "version": combined.hexdigest(), "sources": len(names),
+            "versions": ",".join(parts), "sample_size": settings.sample_size, "seed": settings.seed}
 
 
 def source_state(settings: SourceSettings, version: str) -> str:

@@ -56,11 +56,22 @@ def locate_source(source: str) -> SampleSource | HfSource | FileSource:
     return _file_source(source)
 
 
+def source_names(source: str) -> list[str]:
+    """The sources `source` names, in order: several when it is comma-separated (an existing file
+    whose name holds a comma is one source). Each name is located on its own (locate_source)."""
+    if "," not in source or Path(source.strip()).expanduser().exists():
+        return [source]
+    names = [name.strip() for name in source.split(",")]
+    if not all(names):
+        raise SourceError(f"source {source!r}: an empty name between commas (separate the sources with one comma)")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise SourceError(f"source {source!r}: {', '.join(map(repr, repeated))} is listed more than once")
+    return names
+
+
 def _file_source(source: str) -> FileSource:
     path = Path(source.strip()).expanduser()
-    if "," in source and not path.exists():
-        raise SourceError(f"source {source!r}: GLAIVE_SOURCE names one source; several comma-separated sources "
-                          "are not supported yet (concatenate files of one layout into one file)")
     if path.is_dir():
         raise SourceError(
             f"source {str(path)!r} is a directory, not a file (use {SOURCE_OPTIONS}; "

@@ -94,15 +94,20 @@ class RawArtifact(Artifact):
     requested_sample_size: int  # 0: every row
     seed: int
     unreadable_rows: int
+    # Several sources only: one dict per source, in order (storage/mixed.py SOURCE_KEYS); () for one.
+    sources: tuple[dict[str, Any], ...] = ()
 
     def manifest_entry(self, data_dir: Path) -> dict[str, Any]:
-        return {
+        entry = {
             **super().manifest_entry(data_dir),
             "source": self.source,
             "requested_sample_size": self.requested_sample_size,
             "seed": self.seed,
             "unreadable_rows": self.unreadable_rows,
         }
+        if self.sources:
+            entry["sources"] = list(self.sources)
+        return entry
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,7 @@ def load_artifact(data_dir: Path, name: str) -> Artifact:
     if missing:
         raise FileNotFoundError(f"glaive_raw's manifest entry lacks the run settings {missing} (it was rebuilt "
                                 f"from the file): materialize glaive_raw again")
-    return RawArtifact(*counted, **{key: entry[key] for key in RAW_SETTINGS})
+    return RawArtifact(*counted, **{key: entry[key] for key in RAW_SETTINGS}, sources=tuple(entry.get("sources", ())))
 
 
 def _load_artifact_set(data_dir: Path, name: str) -> ArtifactSet:

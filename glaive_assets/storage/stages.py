@@ -24,16 +24,20 @@ from glaive_assets.core.reasons import ROW_TOO_LARGE
 from glaive_assets.core.transform import RowOutcome, process_row, reject_unreadable_row
 from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, UnreadableRow
 from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_jsonl
+from glaive_assets.storage.by_source import SourceTally
 
 # Shape of one line of raw/glaive_raw.jsonl: the source row as read, with its position. An unreadable
 # source line keeps its text under "unreadable", and a row over GLAIVE_MAX_ROW_BYTES its size, hash and
 # first characters under "too_large", so that each is rejected, not lost. Strict JSON holds no lone
 # surrogates, so they are stored as U+FFFD and the line says so, for the core to flag. A row of the
-# sharegpt or openai layout says so under "format" (no key: glaive).
+# sharegpt or openai layout says so under "format" (no key: glaive). With several sources, source_index
+# runs on across them and "source"/"source_row" say which source and where in it (storage/mixed.py).
 RAW_COLUMNS = {
     "source_index": "int",
     "row": "any",
     "format": "str (only for sharegpt and openai rows)",
+    "source": "int (only with several sources: the row's source, 0 for the first listed)",
+    "source_row": "int (only with several sources: the row's position in its own source)",
     "unreadable": "object (only for unreadable lines)",
     "too_large": "object {bytes, limit, sha256, head} (only for rows over GLAIVE_MAX_ROW_BYTES)",
     "unicode_repaired": "bool (only when lone surrogates were replaced)",
@@ -59,20 +63,23 @@ def _has_lone_surrogates(row: Any, row_format: str) -> bool:
     return False
 
 
-def _too_large(source_index: int, row: OversizedRow) -> bytes:
-    return dumps_line({"source_index": source_index, "row": None, "too_large": {
+def _too_large(source_index: int, row: OversizedRow, origin: dict[str, int]) -> bytes:
+    return dumps_line({"source_index": source_index, "row": None, **origin, "too_large": {
         "bytes": row.size_bytes, "limit": row.limit, "sha256": row.sha256, "head": row.head}})
 
 
-def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = GLAIVE) -> tuple[bytes, bool]:
+def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = GLAIVE,
+             origin: dict[str, int] | None = None) -> tuple[bytes, bool]:
     """The line of raw/glaive_raw.jsonl for one source row (RAW_COLUMNS) of `row_format`, and whether
-    the row could be read (False: not JSON, or too large)."""
+    the row could be read (False: not JSON, or too large). `origin` ({"source", "source_row"}) is
+    given for a row of one of several sources; a single source's lines have no such keys."""
+    origin = origin or {}
     if isinstance(row, UnreadableRow):
-        return dumps_line({"source_index": source_index, "row": None,
+        return dumps_line({"source_index": source_index, "row": None, **origin,
                            "unreadable": {"text": row.text, "error": row.error}}), False
     if isinstance(row, OversizedRow):
-        return _too_large(source_index, row), False
-    entry = {"source_index": source_index, "row": row}
+        return _too_large(source_index, row, origin), False
+    entry = {"source_index": source_index, "row": row, **origin}
     if row_format != GLAIVE:
         entry["format"] = row_format
     try:
@@ -86,7 +93,7 @@ def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = 
         if len(text) > max_row_bytes:
             head = text[: HEAD_CHARS * 4].decode("utf-8", "replace")[:HEAD_CHARS]
             oversized = OversizedRow(len(text), max_row_bytes, hashlib.sha256(text).hexdigest(), head)
-            return _too_large(source_index, oversized), False
+            return _too_large(source_index, oversized, origin), False
     return line, True
 
 
@@ -134,11 +141,16 @@ class SplitStats:
     reject_reasons: Counter = field(default_factory=Counter)
     validation_errors: Counter = field(default_factory=Counter)
     structure_warnings: Counter = field(default_factory=Counter)
+    # Several sources only: per source (in order), the processed and the rejected rows.
+    processed_by_source: list[int] = field(default_factory=list)
+    rejected_by_source: list[int] = field(default_factory=list)
 
 
 def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitStats]:
     """Route every raw row to exactly one of glaive_processed and glaive_rejects."""
     stats = SplitStats()
+    sources = raw.sources if isinstance(raw, RawArtifact) else ()
+    processed_tally, rejected_tally = SourceTally(sources), SourceTally(sources)
     with write_jsonl(data_dir, "glaive_processed") as processed_out, \
             write_jsonl(data_dir, "glaive_rejects") as rejects_out:
         for line in raw.iter_lines():
@@ -150,11 +162,16 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitS
                 stats.call_buckets[record["call_bucket"]] += 1
                 stats.validation_errors.update(record["validation_errors"])
                 stats.structure_warnings.update(record["structure_warnings"])
+                if sources:
+                    processed_tally.add(record["source_index"])
                 processed_out.write_line(dumps_line(record))
             else:
                 stats.reject_reasons.update(outcome.reject["reasons"])
+                if sources:
+                    rejected_tally.add(outcome.reject["source_index"])
                 rejects_out.write_line(dumps_line(outcome.reject))
     assert processed_out.artifact is not None and rejects_out.artifact is not None
+    stats.processed_by_source, stats.rejected_by_source = processed_tally.counts, rejected_tally.counts
     return processed_out.artifact, rejects_out.artifact, stats
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from glaive_assets.sources.errors import SourceError, SourceUnavailable
-from glaive_assets.sources.locate import FileSource, HfSource, SampleSource, locate_source
+from glaive_assets.sources.locate import FileSource, HfSource, SampleSource, locate_source, source_names
 from glaive_assets.sources.sample import SAMPLE_ALL_ROWS
 from glaive_assets_tests.fixtures.sources import fingerprint, read
 
@@ -45,10 +45,15 @@ def test_a_directory_is_not_a_file_source(tmp_path):
         read(str(tmp_path), 0, 1)
 
 
-def test_several_comma_separated_sources_are_refused_in_one_line(tmp_path):
+def test_comma_separated_sources_are_named_in_order(tmp_path):
     (tmp_path / "a.jsonl").write_bytes(b"")
-    with pytest.raises(SourceError, match="several comma-separated sources are not supported yet"):
-        locate_source(f"{tmp_path / 'a.jsonl'},sample")
+    assert source_names(f" {tmp_path / 'a.jsonl'} , sample:5") == [str(tmp_path / "a.jsonl"), "sample:5"]
+    assert source_names("sample") == ["sample"]
     odd = tmp_path / "a,b.jsonl"  # a file whose name holds a comma is still one source
     odd.write_bytes(b"")
+    assert source_names(str(odd)) == [str(odd)]
     assert locate_source(str(odd)) == FileSource(odd.resolve(), "jsonl")
+    with pytest.raises(SourceError, match="an empty name between commas"):
+        source_names("sample,,hf")
+    with pytest.raises(SourceError, match="'sample:3' is listed more than once"):
+        source_names("sample:3, hf, sample:3")

@@ -11,7 +11,9 @@ from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.sources.errors import SourceError
 from glaive_assets.sources.fingerprint import source_fingerprint, source_state
 from glaive_assets.sources.readers import iter_source_rows
+from glaive_assets.sources.locate import source_names
 from glaive_assets.storage.errors import StorageError
+from glaive_assets.storage.mixed import open_sources, write_mixed_raw
 from glaive_assets.storage.source_check import check_first_rows
 from glaive_assets.storage.stages import RAW_COLUMNS, write_raw
 
@@ -25,8 +27,8 @@ SOURCE_STATE_KEY = "source_state"  # glaive_raw's metadata entry the source sens
     description=(
         "The upstream rows named by GLAIVE_SOURCE: the offline `sample` generator, the Hugging Face "
         "dataset (`hf`), or a local .json/.jsonl (also .gz/.bz2/.xz/.zst) or .parquet file of Glaive, "
-        "ShareGPT or OpenAI-messages rows. Its data version is the HF revision, the file's sha256 as "
-        "stored, or the generator's settings."
+        "ShareGPT or OpenAI-messages rows, or several of them comma-separated. Its data version is the HF "
+        "revision, the file's sha256 as stored, or the generator's settings (several: a sha256 of theirs, in order)."
     ),
 )])
 def glaive_source(context: dg.AssetExecutionContext) -> dg.ObserveResult:
@@ -42,7 +44,8 @@ class SourceConfig(dg.Config):
     """Overrides for one run; unset fields fall back to GLAIVE_SOURCE, GLAIVE_SAMPLE_SIZE, GLAIVE_SEED
     and GLAIVE_SOURCE_FORMAT."""
 
-    source: Optional[str] = Field(default=None, description="sample | hf | /path/to/file.json|.jsonl[.gz|.bz2|.xz|.zst]|.parquet")
+    source: Optional[str] = Field(default=None, description=(
+        "sample | hf | /path/to/file.json|.jsonl[.gz|.bz2|.xz|.zst]|.parquet, or several of them comma-separated"))
     sample_size: Optional[int] = Field(default=None, description="rows to sample; 0 means every row")
     seed: Optional[int] = Field(default=None, description="seed of the reproducible sample")
     source_format: Optional[str] = Field(default=None, description="auto | glaive | sharegpt | openai")
@@ -70,8 +73,13 @@ def glaive_raw(context: dg.AssetExecutionContext, config: SourceConfig, storage:
         raise dg.Failure(description=str(error)) from None
     context.log.info(f"reading source={settings.source!r} sample_size={settings.sample_size} seed={settings.seed}")
     try:
-        row_format, rows = check_first_rows(iter_source_rows(settings), settings)
-        artifact = write_raw(storage.root, rows, settings, row_format)
+        if len(source_names(settings.source)) == 1:
+            row_format, rows = check_first_rows(iter_source_rows(settings), settings)
+            artifact = write_raw(storage.root, rows, settings, row_format)
+        else:  # several sources, each checked before anything is written
+            opened = open_sources(settings)
+            artifact = write_mixed_raw(storage.root, opened, settings)
+            row_format = ",".join(opened.formats)
     except (SourceError, StorageError) as error:
         # The atomic writer has already removed its partial file; the previous raw artifact stays whole.
         raise dg.Failure(description=str(error)) from None
@@ -87,4 +95,6 @@ def glaive_raw(context: dg.AssetExecutionContext, config: SourceConfig, storage:
         unreadable_rows=artifact.unreadable_rows,
         source_format=row_format,
     )
+    if artifact.sources:
+        metadata["sources"] = dg.MetadataValue.json(list(artifact.sources))
     return output(artifact, metadata)

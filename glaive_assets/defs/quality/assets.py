@@ -12,7 +12,7 @@ import dagster as dg
 from pydantic import Field
 
 from glaive_assets.defs.alerts.resources import GlaiveSlackResource
-from glaive_assets.defs.metadata import output
+from glaive_assets.defs.metadata import output, sources_table
 from glaive_assets.defs.quality.alert import send_quality_alert
 from glaive_assets.defs.quality.checks import ANOMALY_CHECKS, BIAS_CHECKS, anomaly_check_results, bias_check_results
 from glaive_assets.defs.quality.resources import SchemaSuiteProcess
@@ -21,6 +21,7 @@ from glaive_assets.qa import anomaly, bias, schema
 from glaive_assets.qa.gate import training_gate
 from glaive_assets.qa.stats import compute_pipeline_stats
 from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_json
+from glaive_assets.storage.by_source import SourceTally, source_accounting
 
 QUALITY_GROUP = "quality"
 RAW, PROCESSED, REJECTS = dg.AssetKey("glaive_raw"), dg.AssetKey("glaive_processed"), dg.AssetKey("glaive_rejects")
@@ -78,7 +79,7 @@ _OUTS = {
     internal_asset_deps={
         "validation_report": {RAW, PROCESSED},
         "anomaly_report": {RAW, PROCESSED, REJECTS},
-        "bias_report": {PROCESSED, REJECTS},
+        "bias_report": {RAW, PROCESSED, REJECTS},
     },
     check_specs=[*ANOMALY_CHECKS, *BIAS_CHECKS],
 )
@@ -99,11 +100,16 @@ def quality_reports(
     suite = schema_suite_process.worker
     suite.submit(glaive_processed.path, expected_processed_rows(glaive_raw), glaive_raw.rows)
     # One pass over processed and rejects feeds both other reports, while the suite runs beside it.
-    stats = compute_pipeline_stats(glaive_processed.iter_records(), glaive_rejects.iter_records())
+    # Several sources: the same pass counts each source's processed and rejected rows.
+    processed_tally, rejected_tally = SourceTally(glaive_raw.sources), SourceTally(glaive_raw.sources)
+    stats = compute_pipeline_stats(processed_tally.counted(glaive_processed.iter_records()),
+                                   rejected_tally.counted(glaive_rejects.iter_records()))
     validation = suite.result()
     anomaly_report = {**anomaly.evaluate_anomalies(stats, thresholds, glaive_raw.requested_sample_size),
                       "training_outputs": training_gate(validation)}
     bias_report = bias.analyze_bias(stats, config.bias_threshold)
+    if glaive_raw.sources:
+        bias_report["sources"] = source_accounting(glaive_raw.sources, processed_tally.counts, rejected_tally.counts)
 
     # Which run and which raw file each report describes, in the file and in the UI.
     provenance = {"run_id": context.run.run_id, "raw_sha256": glaive_raw.sha256}
@@ -148,4 +154,5 @@ def _bias_metadata(report: dict) -> dict:
         "known_source_gaps_count": report["known_source_gaps_count"],
         "slices_analyzed": report["slices_analyzed"],
         "findings": dg.MetadataValue.md(bias.markdown_table(report)),
+        **({"rows_by_source": sources_table(report["sources"])} if "sources" in report else {}),
     }

@@ -13,9 +13,10 @@ from glaive_assets.core.records import (
     REJECT_COLUMNS,
     TURN_BUCKETS,
 )
-from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output
+from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output, sources_table
 from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.storage.artifacts import Artifact, RawArtifact
+from glaive_assets.storage.by_source import source_accounting
 from glaive_assets.storage.stages import SplitStats, split_raw, write_chatml
 
 TRANSFORM_GROUP = "transform"
@@ -50,6 +51,12 @@ def processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStor
         "rejected_rows": rejects.rows,
         "accounted (raw = processed + rejects)": True,
     }
+    if glaive_raw.sources:  # several sources: the same accounting for each
+        by_source = source_accounting(glaive_raw.sources, stats.processed_by_source, stats.rejected_by_source)
+        broken = [entry["source"] for entry in by_source if not entry["accounted"]]
+        if broken:
+            raise dg.Failure(description=f"row accounting broken for the sources {broken}: {by_source}")
+        accounting["rows_by_source"] = sources_table(by_source)
     yield output(processed, {**artifact_metadata(processed, PROCESSED_COLUMNS), **accounting,
                              **_processed_tables(stats)}, output_name="glaive_processed")
     rejects_metadata = {**artifact_metadata(rejects, REJECT_COLUMNS), **accounting,
