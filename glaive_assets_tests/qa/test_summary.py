@@ -95,3 +95,17 @@ def test_training_outputs_not_yet_written_by_this_run_are_a_warning():
 def test_artifacts_without_a_recorded_run_count_as_older():
     assert artifacts_by_run({"glaive_raw": {"rows": 3}, "pipeline_summary": {"rows": 1}}, RUN) == {
         "glaive_raw": {"run_id": None, "from_this_run": False, "rows": 3}}
+
+
+def test_several_sources_are_accounted_each_and_one_broken_fails_the_transform():
+    def entry(name, raw, done, dropped):
+        return {"source": name, "format": "glaive", "raw_rows": raw, "processed_rows": done,
+                "rejected_rows": dropped, "reject_rate": 0.0, "accounted": raw == done + dropped}
+    by_source = [entry("a.jsonl", 60, 60, 0), entry("b.jsonl", 40, 40, 0)]
+    summary = build_pipeline_summary(**{**GOOD, "bias_report": {**GOOD["bias_report"], "sources": by_source}})
+    assert summary["stages"]["transform"]["by_source"] == by_source
+    assert (summary["stages"]["transform"]["status"], summary["stages"]["transform"]["accounted"]) == ("ok", True)
+    # The totals add up, but one source's do not: the transform fails.
+    broken = [entry("a.jsonl", 60, 61, 0), entry("b.jsonl", 40, 39, 0)]
+    summary = build_pipeline_summary(**{**GOOD, "bias_report": {**GOOD["bias_report"], "sources": broken}})
+    assert (summary["stages"]["transform"]["status"], summary["stages"]["transform"]["accounted"]) == ("failed", False)
