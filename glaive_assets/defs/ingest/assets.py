@@ -10,8 +10,8 @@ from glaive_assets.defs.metadata import artifact_metadata, output
 from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.sources.errors import SourceError
 from glaive_assets.sources.fingerprint import source_fingerprint, source_state
-from glaive_assets.sources.readers import iter_source_rows
 from glaive_assets.sources.locate import source_names
+from glaive_assets.sources.readers import iter_source_rows
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.mixed import open_sources, write_mixed_raw
 from glaive_assets.storage.source_check import check_first_rows
