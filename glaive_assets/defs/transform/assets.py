@@ -38,7 +38,7 @@ def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorag
         processed, rejects, stats = merge_shards(storage.root, glaive_raw, shards)
     except ShardAccountingError as error:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
-    remove_run_scratch(storage.root, context.run_id)
+    remove_run_scratch(storage.root, context.run.run_id)
     # The raw writer's count (from the manifest) against what the two outputs hold.
     if glaive_raw.rows != processed.rows + rejects.rows:
         raise dg.Failure(

@@ -45,11 +45,11 @@ def _run_over(instance: dg.DagsterInstance, run_id: str) -> bool:
        description="Cut glaive_raw's lines into contiguous source_index ranges, one per shard.")
 def plan_transform_shards(context: dg.OpExecutionContext, config: ShardConfig, storage: GlaiveStorage,
                           glaive_raw: RawArtifact):
-    for folder in remove_finished_scratch(storage.root, lambda run_id: run_id != context.run_id
+    for folder in remove_finished_scratch(storage.root, lambda run_id: run_id != context.run.run_id
                                           and _run_over(context.instance, run_id)):
         context.log.info(f"removed {folder}: the shard files of a run that is over")
     try:
-        plans = plan_shards(glaive_raw, config.resolve(), run_scratch(storage.root, context.run_id))
+        plans = plan_shards(glaive_raw, config.resolve(), run_scratch(storage.root, context.run.run_id))
     except ShardAccountingError as error:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
     context.log.info(f"{glaive_raw.rows:,} raw rows in {len(plans)} shard(s): "
