@@ -61,16 +61,17 @@ def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorag
 
 @dg.graph_multi_asset(
     outs={
-        "glaive_processed": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
+        "glaive_processed": dg.AssetOut(description=(
             "One record per usable conversation: the parsed turns, declared tools, calls validated "
             "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
         )),
-        "glaive_rejects": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
+        "glaive_rejects": dg.AssetOut(description=(
             "Every raw row that cannot become a faithful training record, with its reason codes "
             "(processed/glaive_rejects.jsonl)."
         )),
     },
     config=shard_config,
+    group_name=TRANSFORM_GROUP,
 )
 def processed_and_rejects(glaive_raw):
     """Split raw rows into processed and rejects, every row into exactly one of them: in shards, each
