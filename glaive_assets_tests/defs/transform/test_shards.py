@@ -1,5 +1,10 @@
 """The transform's shards as Dagster steps: one step per shard, and the same files whatever their number."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import dagster as dg
 import orjson
 import pytest
@@ -82,3 +87,30 @@ def test_a_bad_shard_count_fails_the_run_before_anything_is_written(instance, da
                          raise_on_error=False)
     assert not result.success
     assert not (data_dir / ARTIFACT_PATHS["glaive_raw"]).exists()
+
+
+def test_under_the_multiprocess_executor_each_shard_runs_in_its_own_process(tmp_path):
+    """`dagster asset materialize`, as a person runs it, with GLAIVE_EXECUTOR=multiprocess: the files
+    equal an in-process run with one shard."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DAGSTER_", "GLAIVE_", "SLACK_"))}
+    env.update(DAGSTER_HOME=str(home), GLAIVE_DATA_DIR=str(tmp_path / "data"), GLAIVE_SAMPLE_SIZE="60",
+               GLAIVE_SEED="4", GLAIVE_EXECUTOR="multiprocess", GLAIVE_SHARDS="2")
+    command = [str(Path(sys.executable).with_name("dagster")), "asset", "materialize", "-m", "glaive_assets",
+               "--select", "glaive_raw,glaive_processed,glaive_rejects"]
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        [run] = instance.get_runs()
+        starts = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.STEP_START).records
+        pids = {record.event_log_entry.step_key: record.event_log_entry.dagster_event.pid for record in starts}
+    shard_pids = {pids[f"processed_and_rejects.transform_shard[shard_{index}_of_2]"] for index in (1, 2)}
+    assert len(shard_pids) == 2 and completed.returncode == 0
+
+    with dg.instance_for_test() as instance:
+        in_process = tmp_path / "in_process"
+        config = with_shards(run_config(source="sample", sample_size=60, seed=4), 1)
+        assert materialize(instance, in_process, config, selection=FILES[:3]).success
+    for name in FILES[:3]:
+        assert (tmp_path / "data" / ARTIFACT_PATHS[name]).read_bytes() == (in_process / ARTIFACT_PATHS[name]).read_bytes()
