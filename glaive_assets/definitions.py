@@ -42,7 +42,10 @@ def artifact_policy(spec: dg.AssetSpec) -> dg.AssetSpec:
 def executor() -> dg.ExecutorDefinition:
     # In-process is fastest at this size: one process pays the imports once and steps share the
     # page cache; the multiprocess executor costs ~1.6 s per step here (GLAIVE_EXECUTOR=multiprocess).
-    return dg.multiprocess_executor if use_multiprocess_executor() else dg.in_process_executor
+    if not use_multiprocess_executor():
+        return dg.in_process_executor
+    return dg.multiprocess_executor.configured(
+        {"start_method": {"forkserver": {"preload_modules": ["glaive_assets.definitions", "glaive_assets.defs"]}}})
 
 
 @dg.definitions

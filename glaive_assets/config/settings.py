@@ -110,6 +110,20 @@ def use_multiprocess_executor() -> bool:
     return value == "multiprocess"
 
 
+def default_shards() -> int:
+    """The CPU cores this process may use (its affinity, which a container or taskset may narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def shards_from_env() -> int:
+    """GLAIVE_SHARDS: how many shards the transform (raw -> processed + rejects) is cut into, each its own
+    step; default the CPU cores, so the multiprocess executor keeps every core busy."""
+    return int_env("GLAIVE_SHARDS", default_shards(), minimum=1)
+
+
 def run_url(run_id: str) -> str:
     """The run's page in the Dagster UI, for links in alerts (base: GLAIVE_UI_URL)."""
     base = os.environ.get("GLAIVE_UI_URL", "").strip().rstrip("/") or "http://127.0.0.1:3000"

@@ -16,6 +16,9 @@ from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.lock import DataDirBusy
 from glaive_assets.storage.manifest import load_artifact, update_manifest
 from glaive_assets.storage.session import writer_session
+from glaive_assets.storage.shards import scratch_root
+
+SHARD_IO_MANAGER = "shard_io_manager"
 
 
 class GlaiveStorage(dg.ConfigurableResource):
@@ -79,10 +82,18 @@ def _upstream_names(context: dg.OutputContext) -> list[str]:
     return [dep.asset_key.path[-1] for dep in spec.deps]
 
 
+def shard_io_manager(data_dir: str) -> dg.FilesystemIOManager:
+    """Keeps what passes between the transform's steps (shard plans and results, a few hundred bytes
+    each, pickled: they are not artifacts) under the data dir's scratch folder, beside the shard files,
+    where every step of the run reaches it; the merge step removes the run's folder."""
+    return dg.FilesystemIOManager(base_dir=str(scratch_root(Path(data_dir))))
+
+
 def storage_resources(data_dir: str) -> dict[str, Any]:
-    """The storage resource and the IO manager over it; tests pass their own data dir."""
+    """The storage resource and the IO managers over it; tests pass their own data dir."""
     storage = GlaiveStorage(data_dir=data_dir)
-    return {"storage": storage, "io_manager": ArtifactIOManager(storage=storage)}
+    return {"storage": storage, "io_manager": ArtifactIOManager(storage=storage),
+            SHARD_IO_MANAGER: shard_io_manager(data_dir)}
 
 
 @dg.definitions

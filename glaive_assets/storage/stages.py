@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -135,25 +135,45 @@ class SplitStats:
     validation_errors: Counter = field(default_factory=Counter)
     structure_warnings: Counter = field(default_factory=Counter)
 
+    def add(self, other: SplitStats) -> None:
+        """Count what another shard saw too."""
+        for name in ("complexity_tiers", "turn_buckets", "call_buckets", "reject_reasons", "validation_errors",
+                     "structure_warnings"):
+            getattr(self, name).update(getattr(other, name))
+
+
+class LineWriter(Protocol):
+    def write_line(self, line: bytes) -> None: ...
+
+
+def split_lines(raw_lines: Iterable[bytes], processed_out: LineWriter, rejects_out: LineWriter,
+                stats: SplitStats) -> int:
+    """Route each raw line to exactly one of the two writers; returns how many lines were read."""
+    read = 0
+    for line in raw_lines:
+        read += 1
+        outcome = raw_outcome(orjson.loads(line))
+        if outcome.processed is not None:
+            record = outcome.processed
+            stats.complexity_tiers[record["complexity_tier"]] += 1
+            stats.turn_buckets[record["turn_bucket"]] += 1
+            stats.call_buckets[record["call_bucket"]] += 1
+            stats.validation_errors.update(record["validation_errors"])
+            stats.structure_warnings.update(record["structure_warnings"])
+            processed_out.write_line(dumps_line(record))
+        else:
+            stats.reject_reasons.update(outcome.reject["reasons"])
+            rejects_out.write_line(dumps_line(outcome.reject))
+    return read
+
 
 def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitStats]:
-    """Route every raw row to exactly one of glaive_processed and glaive_rejects."""
+    """Route every raw row to exactly one of glaive_processed and glaive_rejects, in one pass (the
+    transform asset runs the same split in shards: storage/shards.py)."""
     stats = SplitStats()
     with write_jsonl(data_dir, "glaive_processed") as processed_out, \
             write_jsonl(data_dir, "glaive_rejects") as rejects_out:
-        for line in raw.iter_lines():
-            outcome = raw_outcome(orjson.loads(line))
-            if outcome.processed is not None:
-                record = outcome.processed
-                stats.complexity_tiers[record["complexity_tier"]] += 1
-                stats.turn_buckets[record["turn_bucket"]] += 1
-                stats.call_buckets[record["call_bucket"]] += 1
-                stats.validation_errors.update(record["validation_errors"])
-                stats.structure_warnings.update(record["structure_warnings"])
-                processed_out.write_line(dumps_line(record))
-            else:
-                stats.reject_reasons.update(outcome.reject["reasons"])
-                rejects_out.write_line(dumps_line(outcome.reject))
+        split_lines(raw.iter_lines(), processed_out, rejects_out, stats)
     assert processed_out.artifact is not None and rejects_out.artifact is not None
     return processed_out.artifact, rejects_out.artifact, stats
 

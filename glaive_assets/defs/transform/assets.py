@@ -1,4 +1,5 @@
-"""raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output.
+"""raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output;
+processed + rejects are made in shards, each its own step (shards.py), and published by one merge step.
 
 Between the two sits the quality step (defs/quality): glaive_chatml depends on validation_report, so it
 waits for that report's blocking schema_suite check and is skipped when the check fails."""
@@ -15,29 +16,29 @@ from glaive_assets.core.records import (
 )
 from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output
 from glaive_assets.defs.resources import GlaiveStorage
+from glaive_assets.defs.transform.shards import (
+    plan_transform_shards, shard_config, shard_table, transform_shard,
+)
 from glaive_assets.storage.artifacts import Artifact, RawArtifact
-from glaive_assets.storage.stages import SplitStats, split_raw, write_chatml
+from glaive_assets.storage.shards import ShardAccountingError, ShardResult, merge_shards, remove_run_scratch
+from glaive_assets.storage.stages import SplitStats, write_chatml
 
 TRANSFORM_GROUP = "transform"
 # glaive_chatml waits for the blocking schema_suite check on this report (defs/quality/checks.py).
 VALIDATION_REPORT = dg.AssetKey("validation_report")
 
 
-@dg.multi_asset(
-    outs={
-        "glaive_processed": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
-            "One record per usable conversation: the parsed turns, declared tools, calls validated "
-            "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
-        )),
-        "glaive_rejects": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
-            "Every raw row that cannot become a faithful training record, with its reason codes "
-            "(processed/glaive_rejects.jsonl)."
-        )),
-    },
+@dg.op(
+    out={"glaive_processed": dg.Out(), "glaive_rejects": dg.Out()},
+    description="Publish the shards' files, in shard order, as glaive_processed and glaive_rejects.",
 )
-def processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact):
-    """Split raw rows into processed and rejects, every row into exactly one of them."""
-    processed, rejects, stats = split_raw(storage.root, glaive_raw)
+def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact,
+                           shards: list[ShardResult]):
+    try:
+        processed, rejects, stats = merge_shards(storage.root, glaive_raw, shards)
+    except ShardAccountingError as error:
+        raise dg.Failure(description=f"row accounting broken: {error}") from None
+    remove_run_scratch(storage.root, context.run.run_id)
     # The raw writer's count (from the manifest) against what the two outputs hold.
     if glaive_raw.rows != processed.rows + rejects.rows:
         raise dg.Failure(
@@ -49,12 +50,35 @@ def processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStor
         "processed_rows": processed.rows,
         "rejected_rows": rejects.rows,
         "accounted (raw = processed + rejects)": True,
+        "shards": shard_table(shards),
     }
     yield output(processed, {**artifact_metadata(processed, PROCESSED_COLUMNS), **accounting,
                              **_processed_tables(stats)}, output_name="glaive_processed")
     rejects_metadata = {**artifact_metadata(rejects, REJECT_COLUMNS), **accounting,
                         "top_reject_reasons": counts_table(stats.reject_reasons, "reason", limit=15)}
     yield output(rejects, rejects_metadata, output_name="glaive_rejects")
+
+
+@dg.graph_multi_asset(
+    outs={
+        "glaive_processed": dg.AssetOut(description=(
+            "One record per usable conversation: the parsed turns, declared tools, calls validated "
+            "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
+        )),
+        "glaive_rejects": dg.AssetOut(description=(
+            "Every raw row that cannot become a faithful training record, with its reason codes "
+            "(processed/glaive_rejects.jsonl)."
+        )),
+    },
+    config=shard_config,
+    group_name=TRANSFORM_GROUP,
+)
+def processed_and_rejects(glaive_raw):
+    """Split raw rows into processed and rejects, every row into exactly one of them: in shards, each
+    its own step (shards.py), merged in source_index order."""
+    plans = plan_transform_shards(glaive_raw)
+    processed, rejects = merge_transform_shards(glaive_raw, plans.map(transform_shard).collect())
+    return {"glaive_processed": processed, "glaive_rejects": rejects}
 
 
 def _processed_tables(stats: SplitStats) -> dict[str, dg.MetadataValue]:
