@@ -21,6 +21,7 @@ until it matches the entries, so after the last publish it holds all of them.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -62,6 +63,17 @@ def _local_entry(work_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
     for file in file_entries(local):
         file.update(file_identity(work_dir / file["path"]))
     return local
+
+
+_stores: dict[tuple[str, int], ObjectStoreDataDir] = {}
+
+
+def object_store(url: str) -> ObjectStoreDataDir:
+    """The store at `url`, one client per process (a new one costs a session and its connections)."""
+    key = (url, os.getpid())
+    if key not in _stores:
+        _stores[key] = ObjectStoreDataDir(url)
+    return _stores[key]
 
 
 class ObjectStoreDataDir:
