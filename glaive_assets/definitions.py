@@ -49,13 +49,18 @@ def executor() -> dg.ExecutorDefinition:
 
 
 def dask_executor() -> dg.ExecutorDefinition:
-    """Each step a task on a Dask cluster: the one at GLAIVE_DASK_SCHEDULER, else a local cluster the run
-    starts (run config `execution: {config: {cluster: {local: {n_workers: 2}}}}` sizes it). The steps
-    hand artifacts over through the data dir, so on more than one machine it must be an object store."""
-    from dagster_dask import dask_executor as executor_def  # imported only when chosen: dask is heavy
+    """Each step a task on a Dask cluster: the one at GLAIVE_DASK_SCHEDULER, else a local cluster that
+    each run starts (a worker per core). The steps hand artifacts over through the data dir, so on more
+    than one machine it must be an object store."""
+    import dask  # imported only when chosen: dask is heavy
+    from dagster_dask import dask_executor as executor_def
 
+    # The schema suite runs GX in a child process (qa/schema_worker.py), and a daemonic process may not
+    # have children: the workers of the local cluster are made non-daemonic (a cluster of your own
+    # needs the same, DASK_DISTRIBUTED__WORKER__DAEMON=False).
+    dask.config.set({"distributed.worker.daemon": False})
     address = dask_scheduler_from_env()
-    return executor_def.configured({"cluster": {"existing": {"address": address}}}) if address else executor_def
+    return executor_def.configured({"cluster": {"existing": {"address": address}} if address else {"local": {}}})
 
 
 @dg.definitions

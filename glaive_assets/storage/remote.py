@@ -103,16 +103,14 @@ class ObjectStoreDataDir:
 
     def entries(self) -> dict[str, dict[str, Any]]:
         """Every artifact's entry in the store, by name."""
-        entries = {}
-        for name in [*ARTIFACT_PATHS, *ARTIFACT_FILES]:
-            relative = f"{ENTRIES_FOLDER}/{name}.json"
-            try:
-                entries[name] = orjson.loads(self.fs.cat_file(self.key(relative)))
-            except FileNotFoundError:
-                continue
-            except Exception as error:  # noqa: BLE001 - each store's client raises its own kinds
-                raise self._error(error, relative, "read the manifest entry at") from None
-        return entries
+        names = {self.fs._strip_protocol(self.key(f"{ENTRIES_FOLDER}/{name}.json")): name
+                 for name in [*ARTIFACT_PATHS, *ARTIFACT_FILES]}
+        try:  # one concurrent read of all (an absent entry is omitted)
+            bodies = self.fs.cat(list(names), on_error="omit")
+        except Exception as error:  # noqa: BLE001 - each store's client raises its own kinds
+            raise self._error(error, ENTRIES_FOLDER, "read the manifest entries at") from None
+        found = {self.fs._strip_protocol(key): body for key, body in bodies.items()}
+        return {name: orjson.loads(found[key]) for key, name in names.items() if key in found}
 
     def manifest(self) -> dict[str, Any]:
         """The store's manifest, from its entries."""
