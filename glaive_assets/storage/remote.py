@@ -112,6 +112,16 @@ class ObjectStoreDataDir:
         found = {self.fs._strip_protocol(key): body for key, body in bodies.items()}
         return {name: orjson.loads(found[key]) for key, name in names.items() if key in found}
 
+    def entry(self, name: str) -> dict[str, Any] | None:
+        """Artifact `name`'s entry in the store, or None."""
+        relative = f"{ENTRIES_FOLDER}/{name}.json"
+        try:
+            return orjson.loads(self.fs.cat_file(self.key(relative)))
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # noqa: BLE001
+            raise self._error(error, relative, "read the manifest entry at") from None
+
     def manifest(self) -> dict[str, Any]:
         """The store's manifest, from its entries."""
         return {"artifacts": self.entries()}
@@ -122,14 +132,16 @@ class ObjectStoreDataDir:
         except Exception as error:  # noqa: BLE001
             raise self._error(error, relative, "write") from None
 
-    def _merge_manifest(self) -> None:
-        """Rewrite manifest.json until it holds exactly the entries (another publish may land in between)."""
+    def _merge_manifest(self, entries: dict[str, dict[str, Any]]) -> None:
+        """Write manifest.json from `entries`, then again from the store's entries until they match: a
+        publish on another machine may land in between, and whichever writes last then includes it."""
         for _ in range(_MERGE_ATTEMPTS):
-            entries = self.entries()
             body = orjson.dumps({"artifacts": entries}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
             self._put_bytes(MANIFEST_PATH, body)
-            if self.entries() == entries:
+            stored = self.entries()
+            if stored == entries:
                 return
+            entries = stored
 
     # Publishing a finished artifact from the working copy.
 
@@ -150,7 +162,7 @@ class ObjectStoreDataDir:
             except Exception as error:  # noqa: BLE001
                 raise self._error(error, file["path"], "upload") from None
         self._put_bytes(f"{ENTRIES_FOLDER}/{name}.json", orjson.dumps(entry, option=orjson.OPT_SORT_KEYS) + b"\n")
-        self._merge_manifest()
+        self._merge_manifest({**published, name: entry})
         return entry
 
     # Fetching an upstream artifact into the working copy.
@@ -158,7 +170,7 @@ class ObjectStoreDataDir:
     def fetch(self, work_dir: Path, name: str) -> bool:
         """Make the working copy hold artifact `name` as the store publishes it; True when a file was
         downloaded. FileNotFoundError when the store has no entry for it."""
-        entry = self.entries().get(name)
+        entry = self.entry(name)
         if entry is None:
             raise FileNotFoundError(f"{self.where(ENTRIES_FOLDER)}/{name}.json does not exist: materialize {name} first")
         local = read_manifest(work_dir)["artifacts"].get(name)

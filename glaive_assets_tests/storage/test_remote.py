@@ -102,3 +102,22 @@ def test_each_store_and_prefix_has_its_own_default_working_copy():
     first, second = default_work_dir("s3://bucket/a"), default_work_dir("s3://bucket/b")
     assert first != second and first.parent == second.parent
     assert first.name.startswith("bucket_a-") and default_work_dir("s3://bucket/a") == first
+
+
+def test_an_entry_published_meanwhile_on_another_machine_reaches_the_manifest(store, tmp_path, monkeypatch):
+    _write_processed(tmp_path / "a", 2)
+    other = {"path": "processed/glaive_rejects.jsonl", "sha256": "0" * 64, "size_bytes": 1, "rows": 1}
+    put = store._put_bytes
+    raced = []
+
+    def put_then_another_machine_publishes(relative, body):
+        put(relative, body)
+        if relative == MANIFEST_PATH and not raced:  # right after this publish first writes manifest.json
+            raced.append(relative)
+            put(f"{ENTRIES_FOLDER}/glaive_rejects.json", orjson.dumps(other))
+
+    monkeypatch.setattr(store, "_put_bytes", put_then_another_machine_publishes)
+    store.publish(tmp_path / "a", "glaive_processed")
+    manifest = orjson.loads(store.fs.cat_file(store.key(MANIFEST_PATH)))
+    assert raced and sorted(manifest["artifacts"]) == ["glaive_processed", "glaive_rejects"]
+    assert manifest["artifacts"]["glaive_rejects"] == other
