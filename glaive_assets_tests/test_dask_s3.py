@@ -102,7 +102,7 @@ def _only_run(home: Path) -> tuple[str, set[int]]:
         return run.run_id, {event.dagster_event.pid for event in starts}
 
 
-@pytest.mark.timeout(1200)  # 5.5 min measured while other work loaded this 2-core machine (load ~8)
+@pytest.mark.timeout(1200)  # measured on this 2-core machine: 117 s at load ~3, 342 s at load ~8
 def test_the_whole_graph_on_dask_with_s3_matches_an_in_process_local_run(dask_cluster, tmp_path, monkeypatch):
     worker_pids = dask_cluster
     import fsspec
