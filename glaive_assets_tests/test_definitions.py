@@ -96,6 +96,24 @@ def test_multiprocess_executor_forks_its_steps_from_a_preloaded_server(monkeypat
         "forkserver": {"preload_modules": ["glaive_assets.definitions", "glaive_assets.defs"]}}
 
 
+@pytest.mark.parametrize(("scheduler", "cluster"), [
+    ("tcp://10.0.0.5:8786", {"existing": {"address": "tcp://10.0.0.5:8786"}}),
+    (None, {"local": {}}),
+])
+def test_the_dask_executor_uses_the_scheduler_given_or_a_local_cluster(monkeypatch, scheduler, cluster):
+    monkeypatch.setenv("GLAIVE_EXECUTOR", "dask")
+    if scheduler is None:
+        monkeypatch.delenv("GLAIVE_DASK_SCHEDULER", raising=False)
+    else:
+        monkeypatch.setenv("GLAIVE_DASK_SCHEDULER", scheduler)
+    chosen = defs().get_repository_def().get_job("glaive_refresh").executor_def
+    assert chosen.name == "dask"
+    assert chosen.config_schema.resolve_config({}).value == {"config": {"cluster": cluster}}
+    import dask
+
+    assert dask.config.get("distributed.worker.daemon") is False  # the schema suite starts a GX process
+
+
 def test_the_package_exposes_the_location_lazily_for_dagster_dash_m():
     # `dagster ... -m glaive_assets` lists the package's attributes and takes the definitions it finds.
     assert "code_location" in dir(glaive_assets)

@@ -12,7 +12,9 @@ from typing import Any
 import dagster as dg
 from pydantic import ValidationError
 
-from glaive_assets.config.settings import SettingsError, SourceSettings, shards_from_env, use_multiprocess_executor
+from glaive_assets.config.settings import (
+    SettingsError, SourceSettings, data_location_from_env, executor_from_env, shards_from_env,
+)
 from glaive_assets.sources.errors import SourceError
 from glaive_assets.sources.locate import locate_source
 
@@ -73,7 +75,7 @@ def run_settings_problems(run: dg.DagsterRun | None) -> list[str]:
     run_config = run.run_config if run is not None else {}
     reads_source = run is None or run.asset_selection is None or RAW in run.asset_selection
     problems: list[str] = []
-    for check in (SourceSettings.from_env, use_multiprocess_executor, shards_from_env):
+    for check in (SourceSettings.from_env, executor_from_env, data_location_from_env, shards_from_env):
         try:
             check()
         except SettingsError as error:

@@ -31,9 +31,12 @@ def test_each_bad_quality_setting_is_one_line(quality, problem):
 def test_environment_settings_are_checked_once(monkeypatch):
     monkeypatch.setenv("GLAIVE_SAMPLE_SIZE", "-4")
     monkeypatch.setenv("GLAIVE_EXECUTOR", "threads")
+    monkeypatch.setenv("GLAIVE_DATA_DIR", "ftp://host/data")
     assert run_settings_problems(run_with({})) == [
         "environment: GLAIVE_SAMPLE_SIZE=-4 must be >= 0",
-        "environment: GLAIVE_EXECUTOR='threads': use 'in_process' or 'multiprocess'"]
+        "environment: GLAIVE_EXECUTOR='threads': use 'in_process', 'multiprocess' or 'dask'",
+        "environment: GLAIVE_DATA_DIR='ftp://host/data': use a local path or an object-store URL "
+        "(abfs, abfss, az, gcs, gs, s3, s3a)"]
 
 
 def test_the_shard_count_is_checked_in_the_environment_and_the_run_config(monkeypatch):
