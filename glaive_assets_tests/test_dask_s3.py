@@ -65,7 +65,8 @@ def s3_endpoint(monkeypatch):
 @pytest.fixture
 def dask_cluster(s3_endpoint, monkeypatch, tmp_path):
     """A scheduler and 2 worker processes on 127.0.0.1 over TCP. The workers inherit this process's
-    environment when they start, so the data dir, its working copy and the AWS variables are set first."""
+    environment when they start, so the data dir, its working copy, the executor (the definitions they
+    load depend on it: under dask the transform is one step) and the AWS variables are set first."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -73,6 +74,7 @@ def dask_cluster(s3_endpoint, monkeypatch, tmp_path):
     monkeypatch.setenv("GLAIVE_DASK_SCHEDULER", address)
     monkeypatch.setenv("GLAIVE_DATA_DIR", f"s3://{BUCKET}/{PREFIX}")
     monkeypatch.setenv("GLAIVE_WORK_DIR", str(tmp_path / "work"))
+    monkeypatch.setenv("GLAIVE_EXECUTOR", "dask")
     with dask.config.set({"distributed.worker.daemon": False}):  # the schema suite starts a GX process
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, protocol="tcp",
                                host="127.0.0.1", scheduler_port=int(address.rsplit(":", 1)[1]),

@@ -1,11 +1,13 @@
 """raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output;
-processed + rejects are made in shards, each its own step (shards.py), and published by one merge step.
+processed + rejects are made in shards, each its own step (shards.py), and published by one merge step
+(in one step under the dask executor, which cannot run dynamic outputs).
 
 Between the two sits the quality step (defs/quality): glaive_chatml depends on validation_report, so it
 waits for that report's blocking schema_suite check and is skipped when the check fails."""
 
 import dagster as dg
 
+from glaive_assets.config.settings import executor_from_env
 from glaive_assets.core.records import (
     CALL_BUCKETS,
     CHATML_COLUMNS,
@@ -21,11 +23,46 @@ from glaive_assets.defs.transform.shards import (
 )
 from glaive_assets.storage.artifacts import Artifact, RawArtifact
 from glaive_assets.storage.shards import ShardAccountingError, ShardResult, merge_shards, remove_run_scratch
-from glaive_assets.storage.stages import SplitStats, write_chatml
+from glaive_assets.storage.stages import SplitStats, split_raw, write_chatml
 
 TRANSFORM_GROUP = "transform"
 # glaive_chatml waits for the blocking schema_suite check on this report (defs/quality/checks.py).
 VALIDATION_REPORT = dg.AssetKey("validation_report")
+
+
+_OUTS = {
+    "glaive_processed": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
+        "One record per usable conversation: the parsed turns, declared tools, calls validated "
+        "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
+    )),
+    "glaive_rejects": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
+        "Every raw row that cannot become a faithful training record, with its reason codes "
+        "(processed/glaive_rejects.jsonl)."
+    )),
+}
+
+
+def _published(glaive_raw: RawArtifact, processed: Artifact, rejects: Artifact, stats: SplitStats,
+               extra: dict[str, dg.MetadataValue]):
+    """The two outputs with their metadata, once the raw writer's count (from the manifest) matches
+    what they hold."""
+    if glaive_raw.rows != processed.rows + rejects.rows:
+        raise dg.Failure(
+            description=f"row accounting broken: glaive_raw has {glaive_raw.rows} rows, but "
+            f"{processed.rows} processed + {rejects.rows} rejects were written from its file"
+        )
+    accounting = {
+        "raw_rows": glaive_raw.rows,
+        "processed_rows": processed.rows,
+        "rejected_rows": rejects.rows,
+        "accounted (raw = processed + rejects)": True,
+        **extra,
+    }
+    yield output(processed, {**artifact_metadata(processed, PROCESSED_COLUMNS), **accounting,
+                             **_processed_tables(stats)}, output_name="glaive_processed")
+    rejects_metadata = {**artifact_metadata(rejects, REJECT_COLUMNS), **accounting,
+                        "top_reject_reasons": counts_table(stats.reject_reasons, "reason", limit=15)}
+    yield output(rejects, rejects_metadata, output_name="glaive_rejects")
 
 
 @dg.op(
@@ -39,46 +76,34 @@ def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorag
     except ShardAccountingError as error:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
     remove_run_scratch(storage.root, context.run.run_id)
-    # The raw writer's count (from the manifest) against what the two outputs hold.
-    if glaive_raw.rows != processed.rows + rejects.rows:
-        raise dg.Failure(
-            description=f"row accounting broken: glaive_raw has {glaive_raw.rows} rows, but "
-            f"{processed.rows} processed + {rejects.rows} rejects were written from its file"
-        )
-    accounting = {
-        "raw_rows": glaive_raw.rows,
-        "processed_rows": processed.rows,
-        "rejected_rows": rejects.rows,
-        "accounted (raw = processed + rejects)": True,
-        "shards": shard_table(shards),
-    }
-    yield output(processed, {**artifact_metadata(processed, PROCESSED_COLUMNS), **accounting,
-                             **_processed_tables(stats)}, output_name="glaive_processed")
-    rejects_metadata = {**artifact_metadata(rejects, REJECT_COLUMNS), **accounting,
-                        "top_reject_reasons": counts_table(stats.reject_reasons, "reason", limit=15)}
-    yield output(rejects, rejects_metadata, output_name="glaive_rejects")
+    yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(shards)})
 
 
-@dg.graph_multi_asset(
-    outs={
-        "glaive_processed": dg.AssetOut(description=(
-            "One record per usable conversation: the parsed turns, declared tools, calls validated "
-            "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
-        )),
-        "glaive_rejects": dg.AssetOut(description=(
-            "Every raw row that cannot become a faithful training record, with its reason codes "
-            "(processed/glaive_rejects.jsonl)."
-        )),
-    },
-    config=shard_config,
-    group_name=TRANSFORM_GROUP,
-)
-def processed_and_rejects(glaive_raw):
-    """Split raw rows into processed and rejects, every row into exactly one of them: in shards, each
-    its own step (shards.py), merged in source_index order."""
-    plans = plan_transform_shards(glaive_raw)
-    processed, rejects = merge_transform_shards(glaive_raw, plans.map(transform_shard).collect())
-    return {"glaive_processed": processed, "glaive_rejects": rejects}
+def _sharded_transform() -> dg.AssetsDefinition:
+    @dg.graph_multi_asset(outs=_OUTS, config=shard_config, group_name=TRANSFORM_GROUP)
+    def processed_and_rejects(glaive_raw):
+        """Split raw rows into processed and rejects, every row into exactly one of them: in shards, each
+        its own step (shards.py), merged in source_index order."""
+        plans = plan_transform_shards(glaive_raw)
+        processed, rejects = merge_transform_shards(glaive_raw, plans.map(transform_shard).collect())
+        return {"glaive_processed": processed, "glaive_rejects": rejects}
+
+    return processed_and_rejects
+
+
+def _one_step_transform() -> dg.AssetsDefinition:
+    @dg.multi_asset(outs=_OUTS)
+    def processed_and_rejects(storage: GlaiveStorage, glaive_raw: RawArtifact):
+        """Split raw rows into processed and rejects, every row into exactly one of them, in one step."""
+        processed, rejects, stats = split_raw(storage.root, glaive_raw)
+        yield from _published(glaive_raw, processed, rejects, stats, {})
+
+    return processed_and_rejects
+
+
+# dagster-dask does not run dynamic outputs: it skips the mapped steps and reports success (dagster
+# issue 9785). Under GLAIVE_EXECUTOR=dask the transform is therefore one step, whose output is the same.
+processed_and_rejects = _one_step_transform() if executor_from_env() == "dask" else _sharded_transform()
 
 
 def _processed_tables(stats: SplitStats) -> dict[str, dg.MetadataValue]:
