@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from glaive_assets.config.settings import use_multiprocess_executor
+from glaive_assets.config.settings import dask_scheduler_from_env, executor_from_env
 
 # observable source assets and Output(data_version=...) are marked beta; we use them on purpose.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -42,7 +42,29 @@ def artifact_policy(spec: dg.AssetSpec) -> dg.AssetSpec:
 def executor() -> dg.ExecutorDefinition:
     # In-process is fastest at this size: one process pays the imports once and steps share the
     # page cache; the multiprocess executor costs ~1.6 s per step here (GLAIVE_EXECUTOR=multiprocess).
-    return dg.multiprocess_executor if use_multiprocess_executor() else dg.in_process_executor
+    chosen = executor_from_env()
+    if chosen == "dask":
+        return dask_executor()
+    if chosen == "in_process":
+        return dg.in_process_executor
+    # Steps fork from a server that has imported Dagster and the definitions once (shards.py's figures).
+    return dg.multiprocess_executor.configured(
+        {"start_method": {"forkserver": {"preload_modules": ["glaive_assets.definitions", "glaive_assets.defs"]}}})
+
+
+def dask_executor() -> dg.ExecutorDefinition:
+    """Each step a task on a Dask cluster: the one at GLAIVE_DASK_SCHEDULER, else a local cluster that
+    each run starts (a worker per core). The steps hand artifacts over through the data dir, so on more
+    than one machine it must be an object store."""
+    import dask  # imported only when chosen: dask is heavy
+    from dagster_dask import dask_executor as executor_def
+
+    # The schema suite runs GX in a child process (qa/schema_worker.py), and a daemonic process may not
+    # have children: the workers of the local cluster are made non-daemonic (a cluster of your own
+    # needs the same, DASK_DISTRIBUTED__WORKER__DAEMON=False).
+    dask.config.set({"distributed.worker.daemon": False})
+    address = dask_scheduler_from_env()
+    return executor_def.configured({"cluster": {"existing": {"address": address}} if address else {"local": {}}})
 
 
 @dg.definitions

@@ -56,7 +56,7 @@ def test_code_location_has_every_asset_check_sensor_schedule_and_resource():
                             "slack_on_run_failure"}
     assert {sensor.default_status for sensor in sensors.values()} == {dg.DefaultSensorStatus.RUNNING}
     assert [schedule.name for schedule in repository.schedule_defs] == ["glaive_weekly_refresh"]
-    assert sorted(location.resources) == ["io_manager", "schema_suite_process", "slack", "storage"]
+    assert sorted(location.resources) == ["io_manager", "schema_suite_process", "shard_io_manager", "slack", "storage"]
 
 
 def test_the_policy_gives_every_artifact_asset_kinds_and_code_version_and_downstream_the_refresh_condition():
@@ -82,14 +82,36 @@ def test_artifact_policy_on_one_spec():
     assert artifact_policy(dg.AssetSpec("changed_report", code_version="2")).code_version == "2"
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, dg.in_process_executor), ("multiprocess", dg.multiprocess_executor)])
-def test_executor_follows_glaive_executor(monkeypatch, value, expected):
-    if value is None:
-        monkeypatch.delenv("GLAIVE_EXECUTOR", raising=False)
+def test_executor_is_in_process_by_default(monkeypatch):
+    monkeypatch.delenv("GLAIVE_EXECUTOR", raising=False)
+    assert executor() is dg.in_process_executor
+    assert defs().get_repository_def().get_job("glaive_refresh").executor_def is dg.in_process_executor
+
+
+def test_multiprocess_executor_forks_its_steps_from_a_preloaded_server(monkeypatch):
+    monkeypatch.setenv("GLAIVE_EXECUTOR", "multiprocess")
+    chosen = defs().get_repository_def().get_job("glaive_refresh").executor_def
+    assert chosen.name == dg.multiprocess_executor.name == "multiprocess"
+    assert chosen.apply_config_mapping({}).value["config"]["start_method"] == {
+        "forkserver": {"preload_modules": ["glaive_assets.definitions", "glaive_assets.defs"]}}
+
+
+@pytest.mark.parametrize(("scheduler", "cluster"), [
+    ("tcp://10.0.0.5:8786", {"existing": {"address": "tcp://10.0.0.5:8786"}}),
+    (None, {"local": {}}),
+])
+def test_the_dask_executor_uses_the_scheduler_given_or_a_local_cluster(monkeypatch, scheduler, cluster):
+    monkeypatch.setenv("GLAIVE_EXECUTOR", "dask")
+    if scheduler is None:
+        monkeypatch.delenv("GLAIVE_DASK_SCHEDULER", raising=False)
     else:
-        monkeypatch.setenv("GLAIVE_EXECUTOR", value)
-    assert executor() is expected
-    assert defs().get_repository_def().get_job("glaive_refresh").executor_def is expected
+        monkeypatch.setenv("GLAIVE_DASK_SCHEDULER", scheduler)
+    chosen = defs().get_repository_def().get_job("glaive_refresh").executor_def
+    assert chosen.name == "dask"
+    assert chosen.config_schema.resolve_config({}).value == {"config": {"cluster": cluster}}
+    import dask
+
+    assert dask.config.get("distributed.worker.daemon") is False  # the schema suite starts a GX process
 
 
 def test_the_package_exposes_the_location_lazily_for_dagster_dash_m():
@@ -116,7 +138,8 @@ def test_libraries_import_no_dagster_and_the_location_imports_no_great_expectati
 
 def test_no_module_outside_the_dagster_layer_imports_dagster():
     package = Path(glaive_assets.__file__).parent
-    dagster_layer = {package / "definitions.py", *(package / "defs").rglob("*.py")}
+    # The shards benchmark reads the steps' times from the run's event log, which only Dagster reads.
+    dagster_layer = {package / "definitions.py", *(package / "defs").rglob("*.py"), package / "benchmarks" / "shards.py"}
     importing = sorted(
         str(path.relative_to(package)) for path in package.rglob("*.py")
         if path not in dagster_layer and re.search(r"^\s*(import dagster|from dagster)", path.read_text(), re.M)

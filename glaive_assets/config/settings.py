@@ -80,9 +80,45 @@ class SourceSettings:
         )
 
 
+# Object stores whose objects appear only once their upload completes (what the atomic guarantee
+# rests on, storage/remote.py). `memory` is fsspec's in-process store, for tests.
+OBJECT_STORE_SCHEMES = frozenset({"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "memory"})
+
+
+def url_scheme(location: str) -> str | None:
+    """The scheme of `scheme://...`, lower-cased; None for a plain path."""
+    head, sep, _ = location.partition("://")
+    return head.lower() if sep and head.isidentifier() else None
+
+
+def is_object_store_url(location: str) -> bool:
+    return url_scheme(location) in OBJECT_STORE_SCHEMES
+
+
+def data_location_from_env() -> str:
+    """GLAIVE_DATA_DIR as the pipeline uses it: an object-store URL (`s3://bucket/prefix`) as given,
+    or a local path, resolved (default `data/` under the working directory)."""
+    text = os.environ.get("GLAIVE_DATA_DIR", "").strip()
+    scheme = url_scheme(text)
+    if scheme is None or scheme == "file":
+        return str(Path(text.removeprefix("file://") or "data").resolve())
+    if scheme not in OBJECT_STORE_SCHEMES:
+        raise SettingsError(f"GLAIVE_DATA_DIR={text!r}: use a local path or an object-store URL "
+                            f"({', '.join(sorted(OBJECT_STORE_SCHEMES - {'memory'}))})")
+    return text.rstrip("/")
+
+
 def data_dir_from_env() -> Path:
-    """GLAIVE_DATA_DIR, default `data/` under the working directory."""
-    return Path(os.environ.get("GLAIVE_DATA_DIR", "").strip() or "data").resolve()
+    """GLAIVE_DATA_DIR as a local folder, default `data/` under the working directory."""
+    location = data_location_from_env()
+    if is_object_store_url(location):
+        raise SettingsError(f"GLAIVE_DATA_DIR={location!r} is an object store, not a local folder")
+    return Path(location)
+
+
+def work_dir_from_env() -> str:
+    """GLAIVE_WORK_DIR: the local working copy of an object-store data dir ('' = the default one)."""
+    return os.environ.get("GLAIVE_WORK_DIR", "").strip()
 
 
 def comma_list_env(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -102,12 +138,40 @@ def export_formats_from_env() -> tuple[str, ...]:
     return comma_list_env("GLAIVE_EXPORT_FORMATS", DEFAULT_EXPORT_FORMATS)
 
 
+EXECUTORS = ("in_process", "multiprocess", "dask")
+
+
+def executor_from_env() -> str:
+    """GLAIVE_EXECUTOR: `in_process` (default), `multiprocess`, or `dask`."""
+    value = os.environ.get("GLAIVE_EXECUTOR", "").strip().lower() or "in_process"
+    if value not in EXECUTORS:
+        raise SettingsError(f"GLAIVE_EXECUTOR={value!r}: use 'in_process', 'multiprocess' or 'dask'")
+    return value
+
+
 def use_multiprocess_executor() -> bool:
     """GLAIVE_EXECUTOR=multiprocess switches from the default in-process executor."""
-    value = os.environ.get("GLAIVE_EXECUTOR", "in_process").strip().lower()
-    if value not in {"in_process", "multiprocess"}:
-        raise SettingsError(f"GLAIVE_EXECUTOR={value!r}: use 'in_process' or 'multiprocess'")
-    return value == "multiprocess"
+    return executor_from_env() == "multiprocess"
+
+
+def dask_scheduler_from_env() -> str:
+    """GLAIVE_DASK_SCHEDULER: the address of a running Dask scheduler (`tcp://host:8786`) for
+    GLAIVE_EXECUTOR=dask; '' = a local cluster that each run starts and stops."""
+    return os.environ.get("GLAIVE_DASK_SCHEDULER", "").strip()
+
+
+def default_shards() -> int:
+    """The CPU cores this process may use (its affinity, which a container or taskset may narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def shards_from_env() -> int:
+    """GLAIVE_SHARDS: how many shards the transform (raw -> processed + rejects) is cut into, each its own
+    step; default the CPU cores, so the multiprocess executor keeps every core busy."""
+    return int_env("GLAIVE_SHARDS", default_shards(), minimum=1)
 
 
 def run_url(run_id: str) -> str:

@@ -1,5 +1,9 @@
 """Resources every domain uses: where artifacts live, and the IO manager that hands them from one asset
-to the next. Built from the environment (GLAIVE_DATA_DIR) when the code location loads."""
+to the next. Built from the environment (GLAIVE_DATA_DIR, GLAIVE_WORK_DIR) when the code location loads.
+
+GLAIVE_DATA_DIR may be a local folder or an object store (s3://bucket/prefix). With an object store,
+steps write into a local working copy as they would into a local data dir; the IO manager publishes
+each finished artifact to the store and fetches upstream ones from it (storage/remote.py)."""
 
 import os
 from collections.abc import Iterator
@@ -9,23 +13,47 @@ from typing import Any
 
 import dagster as dg
 
-from glaive_assets.config.settings import data_dir_from_env
+from glaive_assets.config.settings import data_location_from_env, is_object_store_url, work_dir_from_env
 from glaive_assets.defs.run_checks import run_settings_problems
 from glaive_assets.storage.artifacts import Artifact
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.lock import DataDirBusy
-from glaive_assets.storage.manifest import load_artifact, update_manifest
+from glaive_assets.storage.manifest import load_artifact, read_manifest, update_manifest
+from glaive_assets.storage.reconcile import stale_artifacts, stale_by_entries
+from glaive_assets.storage.remote import ObjectStoreDataDir, default_work_dir, object_store
 from glaive_assets.storage.session import writer_session
+from glaive_assets.storage.shards import scratch_root
+
+SHARD_IO_MANAGER = "shard_io_manager"
 
 
 class GlaiveStorage(dg.ConfigurableResource):
-    """The data dir (GLAIVE_DATA_DIR, default `data/` under the working directory)."""
+    """The data dir (GLAIVE_DATA_DIR, default `data/` under the working directory): a local folder, or
+    an object store with a local working copy (`work_dir`, default one per store under the temp dir)."""
 
     data_dir: str
+    work_dir: str = ""
+
+    @property
+    def store(self) -> ObjectStoreDataDir | None:
+        """The object store, or None for a local data dir."""
+        return object_store(self.data_dir) if is_object_store_url(self.data_dir) else None
 
     @property
     def root(self) -> Path:
-        return Path(self.data_dir)
+        """Where steps read and write files: the data dir itself, or the store's local working copy."""
+        if not is_object_store_url(self.data_dir):
+            return Path(self.data_dir)
+        return Path(self.work_dir) if self.work_dir else default_work_dir(self.data_dir)
+
+    def manifest(self) -> dict[str, Any]:
+        """The data dir's manifest: the store's when it is an object store."""
+        store = self.store
+        return store.manifest() if store is not None else read_manifest(self.root)
+
+    def stale(self, manifest: dict[str, Any]) -> dict[str, list[str]]:
+        """Artifact -> the upstream artifacts that changed (or are stale) since it was built."""
+        return stale_by_entries(manifest) if is_object_store_url(self.data_dir) else stale_artifacts(self.root, manifest)
 
 
 class ArtifactIOManager(dg.ConfigurableIOManager):
@@ -60,12 +88,20 @@ class ArtifactIOManager(dg.ConfigurableIOManager):
             raise TypeError(f"{context.asset_key.to_user_string()} must return an Artifact, got {type(obj).__name__}")
         try:
             update_manifest(self.storage.root, [obj], run_id=context.run_id, upstream_names=_upstream_names(context))
+            store = self.storage.store
+            if store is not None:
+                store.publish(self.storage.root, obj.name)
+                context.log.info(f"published {obj.name} to {store.url}")
         except StorageError as error:
             raise dg.Failure(description=str(error)) from None
 
     def load_input(self, context: dg.InputContext) -> Artifact:
+        name = context.asset_key.path[-1]
         try:
-            return load_artifact(self.storage.root, context.asset_key.path[-1])
+            store = self.storage.store
+            if store is not None and store.fetch(self.storage.root, name):
+                context.log.info(f"fetched {name} from {store.url}")
+            return load_artifact(self.storage.root, name)
         except StorageError as error:
             raise dg.Failure(description=str(error)) from None
 
@@ -79,12 +115,21 @@ def _upstream_names(context: dg.OutputContext) -> list[str]:
     return [dep.asset_key.path[-1] for dep in spec.deps]
 
 
-def storage_resources(data_dir: str) -> dict[str, Any]:
-    """The storage resource and the IO manager over it; tests pass their own data dir."""
-    storage = GlaiveStorage(data_dir=data_dir)
-    return {"storage": storage, "io_manager": ArtifactIOManager(storage=storage)}
+def shard_io_manager(scratch_base: Path) -> dg.FilesystemIOManager:
+    """Keeps what passes between the transform's steps (shard plans and results, a few hundred bytes
+    each, pickled: they are not artifacts) under the scratch folder of the local data dir or working
+    copy, beside the shard files, where every step of the run reaches it; the merge step removes the
+    run's folder."""
+    return dg.FilesystemIOManager(base_dir=str(scratch_root(scratch_base)))
+
+
+def storage_resources(data_dir: str, work_dir: str = "") -> dict[str, Any]:
+    """The storage resource and the IO managers over it; tests pass their own data dir."""
+    storage = GlaiveStorage(data_dir=data_dir, work_dir=work_dir)
+    return {"storage": storage, "io_manager": ArtifactIOManager(storage=storage),
+            SHARD_IO_MANAGER: shard_io_manager(storage.root)}
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources=storage_resources(str(data_dir_from_env())))
+    return dg.Definitions(resources=storage_resources(data_location_from_env(), work_dir_from_env()))

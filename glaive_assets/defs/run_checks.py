@@ -1,5 +1,5 @@
 """Every run's settings, checked when the run starts, before anything is written: the environment's
-GLAIVE_* settings and the config of each op that takes one (quality thresholds included: rates in
+GLAIVE_* settings and the config of each op that takes one (the transform's shards, quality thresholds included: rates in
 [0, 1], averages positive). The IO manager runs this first, so a bad `min_row_fraction` fails the run
 before glaive_raw, processed or chatml are rewritten, not after.
 
@@ -12,7 +12,9 @@ from typing import Any
 import dagster as dg
 from pydantic import ValidationError
 
-from glaive_assets.config.settings import SettingsError, SourceSettings, use_multiprocess_executor
+from glaive_assets.config.settings import (
+    SettingsError, SourceSettings, data_location_from_env, executor_from_env, shards_from_env,
+)
 from glaive_assets.sources.errors import SourceError
 from glaive_assets.sources.locate import locate_source, source_names
 
@@ -26,6 +28,12 @@ def _check_source(config: Mapping[str, Any], reads_source: bool) -> None:
     if reads_source:
         for name in source_names(settings.source):
             locate_source(name)  # names a known source kind or an existing file (never the network)
+
+
+def _check_shards(config: Mapping[str, Any], reads_source: bool) -> None:
+    from glaive_assets.defs.transform.shards import ShardConfig
+
+    ShardConfig(**config).resolve()
 
 
 def _check_quality(config: Mapping[str, Any], reads_source: bool) -> None:
@@ -49,6 +57,7 @@ def _check_exports(config: Mapping[str, Any], reads_source: bool) -> None:
 
 OP_CONFIG_CHECKS: dict[str, Callable[[Mapping[str, Any], bool], None]] = {
     "glaive_raw": _check_source,
+    "processed_and_rejects": _check_shards,
     "quality_reports": _check_quality,
     "training_set_and_report": _check_training_set,
     "training_exports": _check_exports,
@@ -67,7 +76,7 @@ def run_settings_problems(run: dg.DagsterRun | None) -> list[str]:
     run_config = run.run_config if run is not None else {}
     reads_source = run is None or run.asset_selection is None or RAW in run.asset_selection
     problems: list[str] = []
-    for check in (SourceSettings.from_env, use_multiprocess_executor):
+    for check in (SourceSettings.from_env, executor_from_env, data_location_from_env, shards_from_env):
         try:
             check()
         except SettingsError as error:

@@ -12,11 +12,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from glaive_assets.config.settings import data_dir_from_env
+from glaive_assets.config.settings import data_location_from_env, is_object_store_url
 from glaive_assets.storage.artifacts import ARTIFACT_FILES, ARTIFACT_PATHS
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.manifest import MANIFEST_PATH, read_manifest
-from glaive_assets.storage.reconcile import stale_artifacts
+from glaive_assets.storage.reconcile import stale_artifacts, stale_by_entries
+from glaive_assets.storage.remote import object_store
 from glaive_assets.storage.verify import FAILING_KINDS, verify_data_dir
 
 
@@ -39,14 +40,23 @@ def output_lines(artifacts: dict[str, dict]) -> list[tuple[str, str, str, str]]:
 
 def print_outputs(data_dir: Path) -> None:
     manifest = read_manifest(data_dir)
-    stale = stale_artifacts(data_dir, manifest)
+    _print_lines(str(data_dir), manifest, stale_artifacts(data_dir, manifest))
+
+
+def print_store_outputs(url: str) -> None:
+    """print_outputs for an object-store data dir: its published manifest, its objects' URLs."""
+    manifest = object_store(url).manifest()
+    _print_lines(url, manifest, stale_by_entries(manifest))
+
+
+def _print_lines(location: str, manifest: dict, stale: dict[str, list[str]]) -> None:
     lines = output_lines(manifest["artifacts"])
     width = max(len(label) for _, label, _, _ in lines)
-    print(f"Outputs under {data_dir}:")
+    print(f"Outputs under {location}:")
     for name, label, state, relative in lines:
         note = f"  STALE: built from {', '.join(stale[name])}, changed or stale since" if name in stale else ""
-        print(f"  {label:<{width}} {state:>18}  {data_dir / relative}{note}")
-    print(f"  {'manifest':<{width}} {'sha256, sizes':>18}  {data_dir / MANIFEST_PATH}")
+        print(f"  {label:<{width}} {state:>18}  {location}/{relative}{note}")
+    print(f"  {'manifest':<{width}} {'sha256, sizes':>18}  {location}/{MANIFEST_PATH}")
 
 
 def print_verification(data_dir: Path) -> int:
@@ -63,13 +73,20 @@ def print_verification(data_dir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m glaive_assets.storage.outputs", description=__doc__.split("\n\n")[1])
     parser.add_argument("--verify", action="store_true", help="check every file against the manifest; exit 1 on a mismatch")
-    parser.add_argument("--data-dir", type=Path, default=None, help="default: GLAIVE_DATA_DIR, else ./data")
+    parser.add_argument("--data-dir", default=None, help="a folder or an object-store URL; default: GLAIVE_DATA_DIR, else ./data")
     args = parser.parse_args(argv)
-    data_dir = (args.data_dir or data_dir_from_env()).resolve()
+    location = args.data_dir or data_location_from_env()
+    if is_object_store_url(location) and args.verify:
+        print("error: --verify checks local files: give --data-dir the store's working copy (GLAIVE_WORK_DIR)",
+              file=sys.stderr)
+        return 2
     try:
+        if is_object_store_url(location):
+            print_store_outputs(location)
+            return 0
         if args.verify:
-            return print_verification(data_dir)
-        print_outputs(data_dir)
+            return print_verification(Path(location).resolve())
+        print_outputs(Path(location).resolve())
         return 0
     except StorageError as error:
         print(f"error: {error}", file=sys.stderr)

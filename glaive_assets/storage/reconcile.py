@@ -88,6 +88,18 @@ def stale_artifacts(data_dir: Path, manifest: dict[str, Any] | None = None) -> d
     return propagate_stale(changed, manifest)
 
 
+def stale_by_entries(manifest: dict[str, Any]) -> dict[str, list[str]]:
+    """stale_artifacts for a manifest whose entries are the current state (an object store's: each file
+    is published before its entry, and there is no local file to compare with)."""
+    artifacts = manifest["artifacts"]
+    changed: dict[str, list[str]] = {}
+    for name, entry in artifacts.items():
+        for upstream, built_from in (entry.get("upstream") or {}).items():
+            if (artifacts.get(upstream) or {}).get("sha256") != built_from:
+                changed.setdefault(name, []).append(upstream)
+    return propagate_stale(changed, manifest)
+
+
 def propagate_stale(changed: dict[str, list[str]], manifest: dict[str, Any]) -> dict[str, list[str]]:
     """Add to `changed` (artifact -> changed upstreams) every artifact built from a stale one."""
     stale = {name: set(upstreams) for name, upstreams in changed.items()}

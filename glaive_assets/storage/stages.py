@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -145,33 +145,61 @@ class SplitStats:
     processed_by_source: list[int] = field(default_factory=list)
     rejected_by_source: list[int] = field(default_factory=list)
 
+    def add(self, other: SplitStats) -> None:
+        """Count what another shard saw too."""
+        for name in ("complexity_tiers", "turn_buckets", "call_buckets", "reject_reasons", "validation_errors",
+                     "structure_warnings"):
+            getattr(self, name).update(getattr(other, name))
+        for name in ("processed_by_source", "rejected_by_source"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(self, name, [a + b for a, b in zip(mine, theirs)] if mine else list(theirs))
+
+
+class LineWriter(Protocol):
+    def write_line(self, line: bytes) -> None: ...
+
+
+def raw_sources(raw: Artifact) -> tuple[dict[str, Any], ...]:
+    """The sources of a raw artifact read from several ((): one source)."""
+    return tuple(raw.sources) if isinstance(raw, RawArtifact) else ()
+
+
+def split_lines(raw_lines: Iterable[bytes], processed_out: LineWriter, rejects_out: LineWriter,
+                stats: SplitStats, sources: Sequence[dict[str, Any]] = ()) -> int:
+    """Route each raw line to exactly one of the two writers; returns how many lines were read. With
+    several sources (RawArtifact.sources), count the rows of each in `stats`."""
+    processed_tally, rejected_tally = SourceTally(sources), SourceTally(sources)
+    read = 0
+    for line in raw_lines:
+        read += 1
+        outcome = raw_outcome(orjson.loads(line))
+        if outcome.processed is not None:
+            record = outcome.processed
+            stats.complexity_tiers[record["complexity_tier"]] += 1
+            stats.turn_buckets[record["turn_bucket"]] += 1
+            stats.call_buckets[record["call_bucket"]] += 1
+            stats.validation_errors.update(record["validation_errors"])
+            stats.structure_warnings.update(record["structure_warnings"])
+            if sources:
+                processed_tally.add(record["source_index"])
+            processed_out.write_line(dumps_line(record))
+        else:
+            stats.reject_reasons.update(outcome.reject["reasons"])
+            if sources:
+                rejected_tally.add(outcome.reject["source_index"])
+            rejects_out.write_line(dumps_line(outcome.reject))
+    stats.processed_by_source, stats.rejected_by_source = processed_tally.counts, rejected_tally.counts
+    return read
+
 
 def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitStats]:
-    """Route every raw row to exactly one of glaive_processed and glaive_rejects."""
+    """Route every raw row to exactly one of glaive_processed and glaive_rejects, in one pass (the
+    transform asset runs the same split in shards: storage/shards.py)."""
     stats = SplitStats()
-    sources = raw.sources if isinstance(raw, RawArtifact) else ()
-    processed_tally, rejected_tally = SourceTally(sources), SourceTally(sources)
     with write_jsonl(data_dir, "glaive_processed") as processed_out, \
             write_jsonl(data_dir, "glaive_rejects") as rejects_out:
-        for line in raw.iter_lines():
-            outcome = raw_outcome(orjson.loads(line))
-            if outcome.processed is not None:
-                record = outcome.processed
-                stats.complexity_tiers[record["complexity_tier"]] += 1
-                stats.turn_buckets[record["turn_bucket"]] += 1
-                stats.call_buckets[record["call_bucket"]] += 1
-                stats.validation_errors.update(record["validation_errors"])
-                stats.structure_warnings.update(record["structure_warnings"])
-                if sources:
-                    processed_tally.add(record["source_index"])
-                processed_out.write_line(dumps_line(record))
-            else:
-                stats.reject_reasons.update(outcome.reject["reasons"])
-                if sources:
-                    rejected_tally.add(outcome.reject["source_index"])
-                rejects_out.write_line(dumps_line(outcome.reject))
+        split_lines(raw.iter_lines(), processed_out, rejects_out, stats, raw_sources(raw))
     assert processed_out.artifact is not None and rejects_out.artifact is not None
-    stats.processed_by_source, stats.rejected_by_source = processed_tally.counts, rejected_tally.counts
     return processed_out.artifact, rejects_out.artifact, stats
 
 

@@ -3,7 +3,10 @@ import pytest
 from glaive_assets.config.settings import (
     SettingsError,
     SourceSettings,
+    dask_scheduler_from_env,
     data_dir_from_env,
+    data_location_from_env,
+    executor_from_env,
     eval_sets_from_env,
     export_formats_from_env,
     int_env,
@@ -19,6 +22,27 @@ def test_defaults_when_environment_is_empty(monkeypatch, tmp_path):
     assert SourceSettings.from_env() == SourceSettings("sample", 5000, 42)
     assert data_dir_from_env() == tmp_path / "data"
     assert use_multiprocess_executor() is False
+    assert executor_from_env() == "in_process"
+    assert dask_scheduler_from_env() == ""
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("s3://bucket/glaive/", "s3://bucket/glaive"),  # as given, without the trailing slash
+    ("gs://bucket/glaive", "gs://bucket/glaive"),
+    ("file:///srv/glaive", "/srv/glaive"),
+    ("/srv/glaive/", "/srv/glaive"),
+])
+def test_the_data_dir_is_a_folder_or_an_object_store(monkeypatch, value, expected):
+    monkeypatch.setenv("GLAIVE_DATA_DIR", value)
+    assert data_location_from_env() == expected
+
+
+def test_dask_executor_and_its_scheduler(monkeypatch):
+    monkeypatch.setenv("GLAIVE_EXECUTOR", " Dask ")
+    monkeypatch.setenv("GLAIVE_DASK_SCHEDULER", "tcp://10.0.0.5:8786")
+    assert executor_from_env() == "dask"
+    assert use_multiprocess_executor() is False
+    assert dask_scheduler_from_env() == "tcp://10.0.0.5:8786"
 
 
 def test_environment_overrides(monkeypatch, tmp_path):
@@ -40,7 +64,9 @@ def test_environment_overrides(monkeypatch, tmp_path):
     ("GLAIVE_MAX_ROW_BYTES", "100", SourceSettings.from_env, "GLAIVE_MAX_ROW_BYTES=100 must be >= 1024"),
     ("GLAIVE_SOURCE_FORMAT", "alpaca", SourceSettings.from_env,
      "GLAIVE_SOURCE_FORMAT='alpaca': use one of auto, glaive, sharegpt, openai"),
-    ("GLAIVE_EXECUTOR", "threads", use_multiprocess_executor, "use 'in_process' or 'multiprocess'"),
+    ("GLAIVE_EXECUTOR", "threads", use_multiprocess_executor, "use 'in_process', 'multiprocess' or 'dask'"),
+    ("GLAIVE_DATA_DIR", "ftp://host/data", data_location_from_env, "use a local path or an object-store URL"),
+    ("GLAIVE_DATA_DIR", "s3://bucket/glaive", data_dir_from_env, "is an object store, not a local folder"),
     ("GLAIVE_AUTOMATION_INTERVAL", "5s", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "not a whole number"),
     ("GLAIVE_AUTOMATION_INTERVAL", "1", lambda: int_env("GLAIVE_AUTOMATION_INTERVAL", 30, minimum=5), "must be >= 5"),
 ])

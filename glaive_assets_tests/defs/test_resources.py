@@ -112,3 +112,29 @@ def test_two_cli_runs_on_one_data_dir_the_second_fails_fast_and_the_first_is_who
     assert verify_main(["--verify", "--data-dir", str(data)]) == 0
     assert manifest["glaive_raw"]["rows"] == 3000
     assert manifest["glaive_processed"]["rows"] + manifest["glaive_rejects"]["rows"] == 3000
+
+
+def test_with_an_object_store_each_working_copy_fetches_what_another_published(instance, tmp_path):
+    # Two working copies stand for two machines; fsspec's in-memory store stands in for a bucket here
+    # (test_dask_s3.py runs the whole graph against S3 itself).
+    from glaive_assets.storage.remote import object_store
+    from glaive_assets_tests.harness.dagster_helpers import code_location, graph_resources
+
+    url = f"memory://glaive-{os.getpid()}-{time.monotonic_ns()}/data"
+    location = code_location()
+
+    def run_on(machine: str, selection: list[str], config: dict) -> dg.ExecuteInProcessResult:
+        return dg.materialize([*location.assets, *location.asset_checks], selection=selection, instance=instance,
+                              run_config=config,
+                              resources={**graph_resources(tmp_path), **storage_resources(url, str(tmp_path / machine))})
+
+    assert run_on("machine_a", ["glaive_raw"], run_config(sample_size=30, seed=4)).success
+    assert run_on("machine_b", ["glaive_processed", "glaive_rejects"], {}).success
+    raw = read_manifest(tmp_path / "machine_a")["artifacts"]["glaive_raw"]
+    fetched = read_manifest(tmp_path / "machine_b")["artifacts"]["glaive_raw"]
+    assert (fetched["sha256"], fetched["run_id"], fetched["rows"]) == (raw["sha256"], raw["run_id"], 30)
+    published = object_store(url).manifest()["artifacts"]
+    assert sorted(published) == ["glaive_processed", "glaive_raw", "glaive_rejects"]
+    assert published["glaive_processed"]["upstream"] == {"glaive_raw": raw["sha256"]}
+    assert published["glaive_processed"]["rows"] + published["glaive_rejects"]["rows"] == 30
+    assert not (tmp_path / "machine_a" / "processed" / "glaive_processed.jsonl").exists()  # B built it, not A

@@ -31,9 +31,24 @@ def test_each_bad_quality_setting_is_one_line(quality, problem):
 def test_environment_settings_are_checked_once(monkeypatch):
     monkeypatch.setenv("GLAIVE_SAMPLE_SIZE", "-4")
     monkeypatch.setenv("GLAIVE_EXECUTOR", "threads")
+    monkeypatch.setenv("GLAIVE_DATA_DIR", "ftp://host/data")
     assert run_settings_problems(run_with({})) == [
         "environment: GLAIVE_SAMPLE_SIZE=-4 must be >= 0",
-        "environment: GLAIVE_EXECUTOR='threads': use 'in_process' or 'multiprocess'"]
+        "environment: GLAIVE_EXECUTOR='threads': use 'in_process', 'multiprocess' or 'dask'",
+        "environment: GLAIVE_DATA_DIR='ftp://host/data': use a local path or an object-store URL "
+        "(abfs, abfss, az, gcs, gs, s3, s3a)"]
+
+
+def test_the_shard_count_is_checked_in_the_environment_and_the_run_config(monkeypatch):
+    monkeypatch.setenv("GLAIVE_SHARDS", "0")
+    config = {"ops": {"processed_and_rejects": {"config": {"shards": -2}}}}
+    assert run_settings_problems(run_with(config)) == [
+        "environment: GLAIVE_SHARDS=0 must be >= 1",
+        "ops.processed_and_rejects.config: shards: Input should be greater than or equal to 1 (got -2)"]
+    monkeypatch.setenv("GLAIVE_SHARDS", "two")
+    assert run_settings_problems(run_with({})) == ["environment: GLAIVE_SHARDS='two' is not a whole number"]
+    monkeypatch.setenv("GLAIVE_SHARDS", "3")
+    assert run_settings_problems(run_with({"ops": {"processed_and_rejects": {"config": {"shards": 2}}}})) == []
 
 
 def test_the_source_is_located_only_when_the_run_reads_it(monkeypatch, tmp_path):
@@ -55,8 +70,8 @@ def test_a_bad_source_format_fails_the_run_at_its_start(monkeypatch):
 
 def test_every_op_that_takes_config_is_checked():
     location = code_location()
-    with_config = {definition.op.name for definition in [*location.assets, *location.asset_checks]
-                   if getattr(definition.op.config_field.config_type, "fields", None)}
+    with_config = {definition.node_def.name for definition in [*location.assets, *location.asset_checks]
+                   if getattr(definition.node_def.config_field.config_type, "fields", None)}
     assert with_config == set(OP_CONFIG_CHECKS)
 
 

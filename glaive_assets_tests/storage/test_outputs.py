@@ -32,3 +32,26 @@ def test_the_command_prints_an_empty_data_dir(tmp_path):
     assert printed[0] == f"Outputs under {tmp_path}:"
     assert printed[1].split() == ["glaive_raw", "(not", "materialized)", str(tmp_path / "raw" / "glaive_raw.jsonl")]
     assert len(printed) == 1 + 9 + 4 + 3 * 4 + 1
+
+
+def test_an_object_store_lists_its_published_entries_and_cannot_be_verified_in_place(tmp_path, capsys):
+    # fsspec's in-memory store stands in for a bucket (the dask + S3 test uses S3 itself).
+    import uuid
+
+    from glaive_assets.storage.artifacts import write_jsonl
+    from glaive_assets.storage.manifest import update_manifest
+    from glaive_assets.storage.outputs import main
+    from glaive_assets.storage.remote import object_store
+
+    url = f"memory://glaive-{uuid.uuid4().hex}/data"
+    with write_jsonl(tmp_path, "glaive_rejects") as writer:
+        writer.write({"source_index": 0})
+    update_manifest(tmp_path, [writer.artifact], run_id="run-1")
+    object_store(url).publish(tmp_path, "glaive_rejects")
+
+    assert main(["--data-dir", url]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == f"Outputs under {url}:"
+    assert printed[3].split() == ["glaive_rejects", "1", "rows", f"{url}/processed/glaive_rejects.jsonl"]
+    assert main(["--data-dir", url, "--verify"]) == 2
+    assert "--verify checks local files" in capsys.readouterr().err

@@ -13,8 +13,6 @@ from glaive_assets.defs.metadata import output
 from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.qa.summary import build_pipeline_summary
 from glaive_assets.storage.artifacts import Artifact, RawArtifact, read_json, write_json
-from glaive_assets.storage.manifest import read_manifest
-from glaive_assets.storage.reconcile import stale_artifacts
 
 
 @dg.asset(
@@ -34,7 +32,7 @@ def pipeline_summary(
     anomaly_report: Artifact,
     bias_report: Artifact,
 ) -> dg.Output:
-    manifest = read_manifest(storage.root)
+    manifest = storage.manifest()
     summary = build_pipeline_summary(
         run_id=context.run_id,  # context.run is unset when a test invokes the asset directly
         raw_sha256=glaive_raw.sha256,
@@ -50,7 +48,7 @@ def pipeline_summary(
             "seed": glaive_raw.seed,
         },
         manifest_artifacts=manifest["artifacts"],
-        stale=stale_artifacts(storage.root, manifest),
+        stale=storage.stale(manifest),
     )
     artifact = write_json(storage.root, "pipeline_summary", summary)
     table = "\n".join(

@@ -1,10 +1,13 @@
-"""raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output.
+"""raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output;
+processed + rejects are made in shards, each its own step (shards.py), and published by one merge step
+(in one step under the dask executor, which cannot run dynamic outputs).
 
 Between the two sits the quality step (defs/quality): glaive_chatml depends on validation_report, so it
 waits for that report's blocking schema_suite check and is skipped when the check fails."""
 
 import dagster as dg
 
+from glaive_assets.config.settings import executor_from_env
 from glaive_assets.core.records import (
     CALL_BUCKETS,
     CHATML_COLUMNS,
@@ -15,8 +18,12 @@ from glaive_assets.core.records import (
 )
 from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output, sources_table
 from glaive_assets.defs.resources import GlaiveStorage
+from glaive_assets.defs.transform.shards import (
+    plan_transform_shards, shard_config, shard_table, transform_shard,
+)
 from glaive_assets.storage.artifacts import Artifact, RawArtifact
 from glaive_assets.storage.by_source import source_accounting
+from glaive_assets.storage.shards import ShardAccountingError, ShardResult, merge_shards, remove_run_scratch
 from glaive_assets.storage.stages import SplitStats, split_raw, write_chatml
 
 TRANSFORM_GROUP = "transform"
@@ -24,22 +31,22 @@ TRANSFORM_GROUP = "transform"
 VALIDATION_REPORT = dg.AssetKey("validation_report")
 
 
-@dg.multi_asset(
-    outs={
-        "glaive_processed": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
-            "One record per usable conversation: the parsed turns, declared tools, calls validated "
-            "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
-        )),
-        "glaive_rejects": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
-            "Every raw row that cannot become a faithful training record, with its reason codes "
-            "(processed/glaive_rejects.jsonl)."
-        )),
-    },
-)
-def processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact):
-    """Split raw rows into processed and rejects, every row into exactly one of them."""
-    processed, rejects, stats = split_raw(storage.root, glaive_raw)
-    # The raw writer's count (from the manifest) against what the two outputs hold.
+_OUTS = {
+    "glaive_processed": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
+        "One record per usable conversation: the parsed turns, declared tools, calls validated "
+        "against the row's own schemas, and engineered features (processed/glaive_processed.jsonl)."
+    )),
+    "glaive_rejects": dg.AssetOut(group_name=TRANSFORM_GROUP, description=(
+        "Every raw row that cannot become a faithful training record, with its reason codes "
+        "(processed/glaive_rejects.jsonl)."
+    )),
+}
+
+
+def _published(glaive_raw: RawArtifact, processed: Artifact, rejects: Artifact, stats: SplitStats,
+               extra: dict[str, dg.MetadataValue]):
+    """The two outputs with their metadata, once the raw writer's count (from the manifest) matches
+    what they hold."""
     if glaive_raw.rows != processed.rows + rejects.rows:
         raise dg.Failure(
             description=f"row accounting broken: glaive_raw has {glaive_raw.rows} rows, but "
@@ -50,6 +57,7 @@ def processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStor
         "processed_rows": processed.rows,
         "rejected_rows": rejects.rows,
         "accounted (raw = processed + rejects)": True,
+        **extra,
     }
     if glaive_raw.sources:  # several sources: the same accounting for each
         by_source = source_accounting(glaive_raw.sources, stats.processed_by_source, stats.rejected_by_source)
@@ -62,6 +70,47 @@ def processed_and_rejects(context: dg.AssetExecutionContext, storage: GlaiveStor
     rejects_metadata = {**artifact_metadata(rejects, REJECT_COLUMNS), **accounting,
                         "top_reject_reasons": counts_table(stats.reject_reasons, "reason", limit=15)}
     yield output(rejects, rejects_metadata, output_name="glaive_rejects")
+
+
+@dg.op(
+    out={"glaive_processed": dg.Out(), "glaive_rejects": dg.Out()},
+    description="Publish the shards' files, in shard order, as glaive_processed and glaive_rejects.",
+)
+def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact,
+                           shards: list[ShardResult]):
+    try:
+        processed, rejects, stats = merge_shards(storage.root, glaive_raw, shards)
+    except ShardAccountingError as error:
+        raise dg.Failure(description=f"row accounting broken: {error}") from None
+    remove_run_scratch(storage.root, context.run.run_id)
+    yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(shards)})
+
+
+def _sharded_transform() -> dg.AssetsDefinition:
+    @dg.graph_multi_asset(outs=_OUTS, config=shard_config, group_name=TRANSFORM_GROUP)
+    def processed_and_rejects(glaive_raw):
+        """Split raw rows into processed and rejects, every row into exactly one of them: in shards, each
+        its own step (shards.py), merged in source_index order."""
+        plans = plan_transform_shards(glaive_raw)
+        processed, rejects = merge_transform_shards(glaive_raw, plans.map(transform_shard).collect())
+        return {"glaive_processed": processed, "glaive_rejects": rejects}
+
+    return processed_and_rejects
+
+
+def _one_step_transform() -> dg.AssetsDefinition:
+    @dg.multi_asset(outs=_OUTS)
+    def processed_and_rejects(storage: GlaiveStorage, glaive_raw: RawArtifact):
+        """Split raw rows into processed and rejects, every row into exactly one of them, in one step."""
+        processed, rejects, stats = split_raw(storage.root, glaive_raw)
+        yield from _published(glaive_raw, processed, rejects, stats, {})
+
+    return processed_and_rejects
+
+
+# dagster-dask does not run dynamic outputs: it skips the mapped steps and reports success (dagster
+# issue 9785). Under GLAIVE_EXECUTOR=dask the transform is therefore one step, whose output is the same.
+processed_and_rejects = _one_step_transform() if executor_from_env() == "dask" else _sharded_transform()
 
 
 def _processed_tables(stats: SplitStats) -> dict[str, dg.MetadataValue]:

@@ -12,7 +12,7 @@ TRANSFORM = ["glaive_raw", "glaive_processed", "glaive_rejects"]
 
 
 def test_the_step_outputs_processed_and_rejects_and_checks_nothing():
-    assert processed_and_rejects.op.name == "processed_and_rejects"
+    assert processed_and_rejects.node_def.name == "processed_and_rejects"  # a graph: plan, shards, merge
     assert {key.to_user_string() for key in processed_and_rejects.keys} == {"glaive_processed", "glaive_rejects"}
     assert list(processed_and_rejects.check_keys) == []  # the schema suite is in the quality step now
 
@@ -35,6 +35,7 @@ def test_every_raw_row_is_processed_or_rejected(instance, data_dir):
     tiers = materialized["glaive_processed"].metadata["complexity_tier"].value
     assert tiers.startswith("| complexity_tier | rows | share |\n|---|---:|---:|\n| `none` |")
     assert "top_reject_reasons" in materialized["glaive_rejects"].metadata
+    assert materialized["glaive_rejects"].metadata["shards"] == materialized["glaive_processed"].metadata["shards"]
 
 
 def test_chatml_has_one_conversation_per_processed_record(instance, data_dir):

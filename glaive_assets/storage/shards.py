@@ -1,0 +1,247 @@
+"""The processed/rejects split in shards (no Dagster): raw's lines cut into N contiguous ranges, each
+transformed on its own into scratch files, then merged in shard order into glaive_processed and
+glaive_rejects.
+
+glaive_raw is written in source_index order, so each shard is a source_index range, and the merged files
+hold every row in raw's order: byte-identical to a single pass, whatever N. Row accounting is checked
+twice: each shard must read exactly its planned lines and route each to exactly one of its two files,
+and the shards must cover raw's lines 0..rows-1 once each.
+
+Scratch files live under the data dir (processed/.shards/<run id>/), so every step of the run, in any
+process, reaches them; only the merge publishes, atomically, through the artifact writer. They are not
+fsynced: a crash only costs a rerun, and the merge writes the published files durably.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from glaive_assets.storage.artifacts import Artifact, write_jsonl
+from glaive_assets.storage.stages import SplitStats, raw_sources, split_lines
+
+SCRATCH_FOLDER = "processed/.shards"
+_READ_CHUNK = 1 << 20
+_WRITE_BATCH_LINES = 4096
+_COPY_CHUNK = 8 << 20
+
+
+class ShardAccountingError(RuntimeError):
+    """A shard, or the shards together, did not account for raw's rows exactly once."""
+
+
+@dataclass(frozen=True)
+class RawIdentity:
+    """The raw file a plan was made for: a replaced file has another inode or mtime."""
+
+    path: Path
+    rows: int
+    size_bytes: int
+    inode: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, raw: Artifact) -> RawIdentity:
+        stat = raw.path.stat()
+        return cls(raw.path, raw.rows, raw.size_bytes, stat.st_ino, stat.st_mtime_ns)
+
+    def check(self, stat: os.stat_result) -> None:
+        if (stat.st_size, stat.st_ino, stat.st_mtime_ns) != (self.size_bytes, self.inode, self.mtime_ns):
+            raise ShardAccountingError(f"{self.path} was replaced after the shards were planned: rerun the transform")
+
+
+@dataclass(frozen=True)
+class ShardPlan:
+    """Shard `index` of `count`: raw's lines [first_line, stop_line), at bytes [start_byte, stop_byte)."""
+
+    index: int
+    count: int
+    raw: RawIdentity
+    first_line: int
+    stop_line: int
+    start_byte: int
+    stop_byte: int
+    scratch: Path  # this run's scratch folder
+    sources: tuple[dict[str, Any], ...] = ()  # several sources: RawArtifact.sources, to count rows per source
+
+    @property
+    def rows(self) -> int:
+        return self.stop_line - self.first_line
+
+    @property
+    def key(self) -> str:
+        """A name for the shard (a Dagster mapping key: letters, digits and underscores)."""
+        return f"shard_{self.index + 1}_of_{self.count}"
+
+    def file(self, kind: str) -> Path:
+        return self.scratch / f"{self.key}.{kind}.jsonl"
+
+
+@dataclass(frozen=True)
+class ShardFile:
+    path: Path
+    rows: int
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    """What one shard wrote: its processed and rejects files, and what it saw."""
+
+    plan: ShardPlan
+    processed: ShardFile
+    rejects: ShardFile
+    stats: SplitStats = field(default_factory=SplitStats)
+
+
+def scratch_root(data_dir: Path) -> Path:
+    return data_dir / SCRATCH_FOLDER
+
+
+def run_scratch(data_dir: Path, run_id: str) -> Path:
+    return scratch_root(data_dir) / run_id
+
+
+def remove_finished_scratch(data_dir: Path, is_finished: Callable[[str], bool]) -> list[Path]:
+    """Remove the scratch folders of runs that are over (a failed or killed run leaves its shards)."""
+    root, removed = scratch_root(data_dir), []
+    if not root.is_dir():
+        return removed
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir() and is_finished(folder.name):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _line_offsets(path: Path, line_numbers: list[int]) -> list[int]:
+    """The byte offset where each of the given (ascending) line numbers starts; one streamed pass."""
+    offsets, wanted = [], iter(line_numbers)
+    target = next(wanted, None)
+    line, position = 0, 0
+    with open(path, "rb") as handle:
+        while target is not None and (chunk := handle.read(_READ_CHUNK)):
+            start = 0
+            while target is not None and line + chunk.count(b"\n", start) >= target:
+                while line < target:  # walk to the newline that ends line target-1
+                    start = chunk.index(b"\n", start) + 1
+                    line += 1
+                offsets.append(position + start)
+                target = next(wanted, None)
+            line += chunk.count(b"\n", start)
+            position += len(chunk)
+    return offsets
+
+
+def plan_shards(raw: Artifact, count: int, scratch: Path) -> list[ShardPlan]:
+    """Cut raw's lines into `count` contiguous ranges of near-equal rows (no more shards than rows)."""
+    if count < 1:
+        raise ValueError(f"the number of shards must be >= 1, got {count}")
+    identity = RawIdentity.of(raw)
+    count = max(1, min(count, raw.rows))
+    bounds = [raw.rows * index // count for index in range(count + 1)]
+    inner = _line_offsets(raw.path, bounds[1:-1])
+    if len(inner) != count - 1:
+        raise ShardAccountingError(f"{raw.path} holds fewer lines than the {raw.rows} its manifest records")
+    offsets = [0, *inner, raw.size_bytes]
+    return [ShardPlan(index, count, identity, bounds[index], bounds[index + 1], offsets[index], offsets[index + 1],
+                      scratch, raw_sources(raw)) for index in range(count)]
+
+
+def _iter_range(handle, start_byte: int, stop_byte: int) -> Iterator[bytes]:
+    handle.seek(start_byte)
+    position = start_byte
+    for line in handle:
+        if position >= stop_byte:
+            return
+        position += len(line)
+        yield line
+
+
+class _ScratchWriter:
+    """Batched lines into a plain scratch file, counted."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.rows, self.size_bytes = path, 0, 0
+        self._handle = open(path, "wb")
+        self._pending: list[bytes] = []
+
+    def write_line(self, line: bytes) -> None:
+        self._pending.append(line)
+        self.rows += 1
+        if len(self._pending) >= _WRITE_BATCH_LINES:
+            self._flush()
+
+    def _flush(self) -> None:
+        chunk = b"".join(self._pending)
+        self._pending.clear()
+        self._handle.write(chunk)
+        self.size_bytes += len(chunk)
+
+    def close(self) -> ShardFile:
+        self._flush()
+        self._handle.close()
+        return ShardFile(self.path, self.rows, self.size_bytes)
+
+
+def transform_shard(plan: ShardPlan) -> ShardResult:
+    """Route each of the shard's raw lines to its processed or rejects scratch file."""
+    plan.scratch.mkdir(parents=True, exist_ok=True)
+    stats = SplitStats()
+    processed, rejects = _ScratchWriter(plan.file("processed")), _ScratchWriter(plan.file("rejects"))
+    try:
+        with open(plan.raw.path, "rb") as raw:
+            plan.raw.check(os.fstat(raw.fileno()))
+            read = split_lines(_iter_range(raw, plan.start_byte, plan.stop_byte), processed, rejects, stats,
+                               plan.sources)
+    finally:
+        result = ShardResult(plan, processed.close(), rejects.close(), stats)
+    if read != plan.rows or result.processed.rows + result.rejects.rows != plan.rows:
+        raise ShardAccountingError(
+            f"{plan.key} (raw lines {plan.first_line}..{plan.stop_line - 1}) should hold {plan.rows} rows, but "
+            f"{read} were read, {result.processed.rows} processed + {result.rejects.rows} rejected")
+    return result
+
+
+def check_coverage(results: list[ShardResult], raw: Artifact) -> list[ShardResult]:
+    """The shards in order, when they cover raw's lines 0..rows-1 exactly once; otherwise raise."""
+    ordered = sorted(results, key=lambda result: result.plan.index)
+    ranges = [(result.plan.first_line, result.plan.stop_line) for result in ordered]
+    stops = [0, *(stop for _, stop in ranges)]
+    contiguous = all(first == stops[index] for index, (first, _) in enumerate(ranges))
+    complete = [result.plan.index for result in ordered] == list(range(len(ordered))) and all(
+        result.plan.count == len(ordered) for result in ordered)
+    if not ordered or not contiguous or not complete or stops[-1] != raw.rows:
+        raise ShardAccountingError(f"the shards cover raw lines {ranges}, not 0..{raw.rows - 1} once each")
+    return ordered
+
+
+def _concatenate(data_dir: Path, name: str, files: list[ShardFile]) -> Artifact:
+    with write_jsonl(data_dir, name) as out:
+        for shard_file in files:
+            with open(shard_file.path, "rb") as handle:
+                for line in handle:
+                    out.write_line(line)
+    assert out.artifact is not None
+    return out.artifact
+
+
+def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> tuple[Artifact, Artifact, SplitStats]:
+    """Publish the shards' files, in shard order, as glaive_processed and glaive_rejects."""
+    ordered = check_coverage(results, raw)
+    ordered[0].plan.raw.check(raw.path.stat())
+    processed = _concatenate(data_dir, "glaive_processed", [result.processed for result in ordered])
+    rejects = _concatenate(data_dir, "glaive_rejects", [result.rejects for result in ordered])
+    stats = SplitStats()
+    for result in ordered:
+        stats.add(result.stats)
+    return processed, rejects, stats
+
+
+def remove_run_scratch(data_dir: Path, run_id: str) -> None:
+    """Remove this run's shard files once the merge has published them."""
+    shutil.rmtree(run_scratch(data_dir, run_id), ignore_errors=True)

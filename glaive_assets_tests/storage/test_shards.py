@@ -1,0 +1,113 @@
+"""The transform in shards, without Dagster: plans cut raw at line boundaries, every shard accounts for its
+rows, and the merged files are byte-identical to the single pass for any number of shards."""
+
+import dataclasses
+import os
+
+import pytest
+
+from glaive_assets.config.settings import SourceSettings
+from glaive_assets.storage.manifest import load_artifact, update_manifest
+from glaive_assets.storage.shards import (
+    ShardAccountingError, check_coverage, merge_shards, plan_shards, remove_finished_scratch, run_scratch,
+    scratch_root, transform_shard,
+)
+from glaive_assets.storage.stages import split_raw, write_raw
+from glaive_assets_tests.harness.dagster_helpers import read_lines, sample_rows
+
+SOURCE = SourceSettings("sample", 0, 3)
+
+
+def raw_with_quirks(data_dir, rows: int = 60):
+    """Sample rows plus a few that become rejects, recorded in the manifest like glaive_raw's writer does."""
+    source = [(index, row) for index, row in enumerate(sample_rows(rows, seed=8))]
+    source += [(rows, None), (rows + 1, {"system": "SYSTEM: x"}), (rows + 2, "USER: hi")]
+    raw = write_raw(data_dir, source, SOURCE)
+    update_manifest(data_dir, [raw])
+    return load_artifact(data_dir, "glaive_raw")
+
+
+def run_shards(data_dir, raw, count):
+    plans = plan_shards(raw, count, run_scratch(data_dir, f"run-{count}"))
+    return [transform_shard(plan) for plan in plans]
+
+
+def test_plans_cut_raw_into_contiguous_line_ranges_at_line_starts(tmp_path):
+    raw = raw_with_quirks(tmp_path)  # 63 rows
+    plans = plan_shards(raw, 4, tmp_path / "scratch")
+    assert [(plan.first_line, plan.stop_line) for plan in plans] == [(0, 15), (15, 31), (31, 47), (47, 63)]
+    body = raw.path.read_bytes()
+    line_starts = [0] + [index + 1 for index, byte in enumerate(body) if byte == ord("\n")]
+    assert [(plan.start_byte, plan.stop_byte) for plan in plans] == [
+        (line_starts[plan.first_line], line_starts[plan.stop_line]) for plan in plans]
+    assert [plan.key for plan in plans] == ["shard_1_of_4", "shard_2_of_4", "shard_3_of_4", "shard_4_of_4"]
+
+
+def test_never_more_shards_than_rows_and_at_least_one(tmp_path):
+    raw = write_raw(tmp_path, [(index, row) for index, row in enumerate(sample_rows(3, seed=1))], SOURCE)
+    assert [(plan.first_line, plan.stop_line) for plan in plan_shards(raw, 8, tmp_path)] == [(0, 1), (1, 2), (2, 3)]
+    with pytest.raises(ValueError, match="the number of shards must be >= 1, got 0"):
+        plan_shards(raw, 0, tmp_path)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7])
+def test_merged_shards_are_byte_identical_to_the_single_pass(tmp_path, count):
+    raw = raw_with_quirks(tmp_path)
+    single_processed, single_rejects, single_stats = split_raw(tmp_path / "single", raw)
+    expected = (single_processed.path.read_bytes(), single_rejects.path.read_bytes())
+
+    results = run_shards(tmp_path, raw, count)
+    processed, rejects, stats = merge_shards(tmp_path, raw, results[::-1])  # handed over in any order
+    assert (processed.path.read_bytes(), rejects.path.read_bytes()) == expected
+    assert (processed.sha256, rejects.sha256) == (single_processed.sha256, single_rejects.sha256)
+    assert (processed.rows, rejects.rows) == (60, 3)
+    assert stats == single_stats
+    assert [result.processed.rows + result.rejects.rows for result in results] == [
+        result.plan.rows for result in results]
+
+
+def test_a_shard_that_reads_other_than_its_planned_rows_fails(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    plan = plan_shards(raw, 2, tmp_path / "scratch")[0]
+    wrong = dataclasses.replace(plan, stop_line=plan.stop_line + 1)
+    with pytest.raises(ShardAccountingError, match=(
+            r"^shard_1_of_2 \(raw lines 0\.\.31\) should hold 32 rows, but 31 were read, 31 processed \+ 0 rejected$")):
+        transform_shard(wrong)
+
+
+def test_a_shard_refuses_a_raw_file_replaced_after_the_plan(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    plan = plan_shards(raw, 2, tmp_path / "scratch")[1]
+    raw_with_quirks(tmp_path)  # the same rows, written again: another inode
+    with pytest.raises(ShardAccountingError, match="was replaced after the shards were planned"):
+        transform_shard(plan)
+
+
+def test_the_merge_refuses_shards_that_do_not_cover_raw_once(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    results = run_shards(tmp_path, raw, 3)
+    with pytest.raises(ShardAccountingError, match=r"cover raw lines \[\(0, 21\), \(42, 63\)\], not 0\.\.62 once each"):
+        check_coverage([results[0], results[2]], raw)
+    with pytest.raises(ShardAccountingError, match=r"cover raw lines \[\(0, 21\), \(0, 21\), \(21, 42\)"):
+        check_coverage([results[0], results[0], results[1]], raw)
+    with pytest.raises(ShardAccountingError, match=r"cover raw lines \[\], not 0\.\.62"):
+        check_coverage([], raw)
+    assert check_coverage(results[::-1], raw) == results
+
+
+def test_scratch_of_finished_runs_is_removed_and_a_running_one_kept(tmp_path):
+    for run_id in ("done", "running"):
+        os.makedirs(run_scratch(tmp_path, run_id))
+        (run_scratch(tmp_path, run_id) / "shard_1_of_1.processed.jsonl").write_bytes(b"{}\n")
+    removed = remove_finished_scratch(tmp_path, lambda run_id: run_id == "done")
+    assert removed == [run_scratch(tmp_path, "done")]
+    assert sorted(path.name for path in scratch_root(tmp_path).iterdir()) == ["running"]
+
+
+def test_shard_files_hold_their_range_in_order(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    results = run_shards(tmp_path, raw, 2)
+    for result in results:
+        indices = sorted([line["source_index"] for line in read_lines(result.processed.path)]
+                         + [line["source_index"] for line in read_lines(result.rejects.path)])
+        assert indices == list(range(result.plan.first_line, result.plan.stop_line))
