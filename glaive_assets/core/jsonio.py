@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,22 @@ def has_lone_surrogate(text: str) -> bool:
         return False
     except UnicodeEncodeError:
         return True
+
+
+def any_string(value: Any, test: Callable[[str], bool]) -> bool:
+    """True when `test` holds for a string anywhere in the decoded JSON `value` (walked without
+    recursion, so any depth is safe)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if test(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def utf8_of(text: str) -> tuple[bytes, bool]:

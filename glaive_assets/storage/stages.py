@@ -19,7 +19,7 @@ import orjson
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.formats import GLAIVE
-from glaive_assets.core.jsonio import dumps_line, has_lone_surrogate
+from glaive_assets.core.jsonio import any_string, dumps_line, has_lone_surrogate
 from glaive_assets.core.reasons import ROW_TOO_LARGE
 from glaive_assets.core.transform import RowOutcome, process_row, reject_unreadable_row
 from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, UnreadableRow
@@ -51,16 +51,7 @@ def _has_lone_surrogates(row: Any, row_format: str) -> bool:
         return isinstance(row, dict) and any(
             isinstance(row.get(key), str) and has_lone_surrogate(row[key]) for key in ("system", "chat")
         )
-    stack = [row]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str) and has_lone_surrogate(value):
-            return True
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return False
+    return any_string(row, has_lone_surrogate)
 
 
 def _too_large(source_index: int, row: OversizedRow, origin: dict[str, int]) -> bytes:

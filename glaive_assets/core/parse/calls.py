@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core import reasons as R
+from glaive_assets.core.jsonio import any_string
 from glaive_assets.core.parse.jsontext import MAX_JSON_DEPTH, NOT_READ, bracket_profile, is_too_deep, reads_leniently
 
 _NAME_LITERAL = r'("[^"\\]*(?:\\.[^"\\]*)*")'  # a JSON string, quotes included
@@ -222,15 +223,9 @@ def _diagnose_arguments(text: str) -> str:
 
 
 def _has_placeholder_value(value: Any) -> bool:
-    """True when a string anywhere in `value` (at most MAX_JSON_DEPTH deep) is a placeholder phrase."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if item[:1] == "[" and _PLACEHOLDER_STRING.fullmatch(item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
+    """True when a string anywhere in `value` is a placeholder phrase."""
+    return any_string(value, _is_placeholder_string)
+
+
+def _is_placeholder_string(text: str) -> bool:
+    return text[:1] == "[" and _PLACEHOLDER_STRING.fullmatch(text) is not None
