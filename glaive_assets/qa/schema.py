@@ -287,6 +287,20 @@ def _project(record: dict[str, Any]) -> tuple[Any, ...]:
     return (get("source_index"), *[_cut(get(column)) for column in STRING_COLUMNS], *map(get, _OTHER_CHECKED_COLUMNS))
 
 
+_CHECKED = frozenset(CHECKED_COLUMNS)
+_CUT = frozenset(STRING_COLUMNS)
+
+
+def checked_view(record: Any) -> Any:
+    """What the suite reads of a record: every key, in order, but only the checked columns' values (the
+    strings cut as _project cuts them); the other values are null. The suite gives the same verdicts,
+    counts and examples on the views as on the records, from a file a seventh of the size."""
+    if not isinstance(record, dict):
+        return record
+    return {key: (_cut(value) if key in _CUT else value) if key in _CHECKED else None
+            for key, value in record.items()}
+
+
 def _columns(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
     if not rows:
         return {column: [] for column in CHECKED_COLUMNS}

@@ -1,5 +1,6 @@
-"""One streaming pass over the processed records and the rejects, gathering every figure that the
-anomaly rules (qa/anomaly.py) and the representation-bias slices (qa/bias.py) need.
+"""The figures that the anomaly rules (qa/anomaly.py) and the representation-bias slices (qa/bias.py)
+need, gathered record by record: the transform adds each record as it writes it (one pass over raw,
+in shards whose stats are summed), and compute_pipeline_stats does the same over existing files.
 
 The processed file can hold a million ~3 KB records, so the pass keeps counters only: no record
 outlives its loop iteration. Values that break the record contract never raise here; they are
@@ -98,6 +99,41 @@ class PipelineStats(TurnAndCallTotals):
         value_stats = self.slices[slice_name].get(slice_key(value))
         return value_stats.count if value_stats else 0
 
+    def add(self, other: PipelineStats) -> None:
+        """Count what another shard's records added too."""
+        for name in _SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in _COUNTERS:
+            getattr(self, name).update(getattr(other, name))
+        for slice_name, values in other.slices.items():
+            for key, theirs in values.items():
+                mine = self.slices[slice_name].setdefault(key, SliceValueStats())
+                for name in _SLICE_SUMMED:
+                    setattr(mine, name, getattr(mine, name) + getattr(theirs, name))
+
+    def to_json(self) -> dict[str, Any]:
+        """Strict-JSON form (slice keys are str, bool or None, so each slice is a list of [key, counts])."""
+        return {**{name: getattr(self, name) for name in _SUMMED},
+                **{name: dict(getattr(self, name)) for name in _COUNTERS},
+                "slices": {slice_name: [[key, {name: getattr(value, name) for name in _SLICE_SUMMED}]
+                                        for key, value in values.items()]
+                           for slice_name, values in self.slices.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PipelineStats:
+        """The stats that to_json wrote."""
+        stats = cls(**{name: data[name] for name in _SUMMED}, **{name: Counter(data[name]) for name in _COUNTERS})
+        for slice_name, values in data["slices"].items():
+            stats.slices[slice_name] = {key: SliceValueStats(**counts) for key, counts in values}
+        return stats
+
+
+_SLICE_SUMMED = ("count", "malformed", "turns_sum", "turns_counted", "calls_sum", "calls_counted")
+_SUMMED = ("processed_rows", "reject_rows", "malformed_rejects", "non_object_processed", "validation_error_records",
+           "turns_sum", "turns_counted", "calls_sum", "calls_counted")
+_COUNTERS = ("non_numeric_counts", "validation_error_codes", "structure_warning_codes", "reject_reasons",
+             "malformed_reasons")
+
 
 def slice_key(value: Any) -> Any:
     """The dict key a slice value is counted under.
@@ -147,7 +183,7 @@ def _value_stats(stats: PipelineStats, slice_name: str, value: Any) -> SliceValu
     return value_stats
 
 
-def _add_processed(stats: PipelineStats, record: Any) -> None:
+def add_processed(stats: PipelineStats, record: Any) -> None:
     stats.processed_rows += 1
     if not isinstance(record, dict):
         stats.non_object_processed += 1
@@ -185,7 +221,7 @@ def _add_processed(stats: PipelineStats, record: Any) -> None:
         stats.structure_warning_codes.update(_code(entry) for entry in warnings)
 
 
-def _add_reject(stats: PipelineStats, reject: Any) -> None:
+def add_reject(stats: PipelineStats, reject: Any) -> None:
     stats.reject_rows += 1
     if not isinstance(reject, dict):
         stats.reject_reasons["<reject not an object>"] += 1
@@ -211,7 +247,7 @@ def compute_pipeline_stats(processed: Iterable[Any], rejects: Iterable[Any]) -> 
     """
     stats = PipelineStats()
     for record in processed:
-        _add_processed(stats, record)
+        add_processed(stats, record)
     for reject in rejects:
-        _add_reject(stats, reject)
+        add_reject(stats, reject)
     return stats

@@ -34,6 +34,12 @@ ARTIFACT_PATHS: dict[str, str] = {
     "training_report": "training/training_report.json",
 }
 
+# The companion files of glaive_processed (ProcessedArtifact), written by the pass that writes it.
+COMPANION_PATHS: dict[str, str] = {
+    "checked": "processed/glaive_processed.checked.jsonl",
+    "staged_chatml": "processed/.staged/glaive_chatml.jsonl",
+}
+
 _SPLITS = ("train", "validation", "test")
 
 
@@ -107,6 +113,36 @@ class RawArtifact(Artifact):
         }
         if self.sources:
             entry["sources"] = list(self.sources)
+        return entry
+
+
+def companion_entry(data_dir: Path, companion: Artifact) -> dict[str, Any]:
+    """A companion file's entry, with its inode and mtime (to tell a replaced file)."""
+    stat = companion.path.stat()
+    return {**companion.manifest_entry(data_dir), "inode": stat.st_ino, "mtime_ns": stat.st_mtime_ns}
+
+
+@dataclass(frozen=True)
+class ProcessedArtifact(Artifact):
+    """glaive_processed's file, and what the pass that wrote it made beside it from the same records, so
+    that no later step reads the whole file again (storage/stages.py):
+    - `checked`: the schema suite's view of each record (processed/glaive_processed.checked.jsonl);
+    - `staged_chatml`: the ChatML lines, published as glaive_chatml once the blocking checks pass;
+    - `qa_stats`: the QA statistics of processed and rejects (storage/stages.SplitStats.qa_json).
+    Each companion is None when the entry has none (an entry written by an older version, or by hand);
+    then the steps that want it read processed instead."""
+
+    checked: Artifact | None = None
+    staged_chatml: Artifact | None = None
+    qa_stats: dict[str, Any] | None = None
+
+    def manifest_entry(self, data_dir: Path) -> dict[str, Any]:
+        entry = super().manifest_entry(data_dir)
+        for key, companion in (("checked", self.checked), ("staged_chatml", self.staged_chatml)):
+            if companion is not None:
+                entry[key] = companion_entry(data_dir, companion)
+        if self.qa_stats is not None:
+            entry["qa_stats"] = self.qa_stats
         return entry
 
 
@@ -219,6 +255,15 @@ class JsonlWriter:
     def write(self, obj: Any) -> None:
         self.write_line(dumps_line(obj))
 
+    def write_block(self, block: bytes) -> None:
+        """Write bytes of JSON lines as they are (another JSON-lines file copied in blocks, which may cut a
+        line: the file's last block ends with its newline); rows are counted by newlines."""
+        self._flush()
+        self._hash.update(block)
+        self._handle.write(block)
+        self.rows += block.count(b"\n")
+        self.size_bytes += len(block)
+
     def _flush(self) -> None:
         if not self._pending:
             return
@@ -236,7 +281,13 @@ class JsonlWriter:
 @contextmanager
 def write_jsonl(data_dir: Path, name: str) -> Iterator[JsonlWriter]:
     """Write artifact `name` atomically; afterwards `writer.artifact` describes the finished file."""
-    path = artifact_path(data_dir, name)
+    with write_jsonl_at(artifact_path(data_dir, name), name) as writer:
+        yield writer
+
+
+@contextmanager
+def write_jsonl_at(path: Path, name: str) -> Iterator[JsonlWriter]:
+    """write_jsonl for a file outside ARTIFACT_PATHS (a companion file of an artifact)."""
     with atomic_file(path, name) as handle:
         writer = JsonlWriter(handle)
         yield writer

@@ -31,13 +31,14 @@ from typing import Any
 import orjson
 
 from glaive_assets.storage.artifacts import (
-    ARTIFACT_FILES, ARTIFACT_PATHS, Artifact, ArtifactSet, RawArtifact, artifact_files, artifact_path, atomic_file,
-    file_facts,
+    ARTIFACT_FILES, ARTIFACT_PATHS, Artifact, ArtifactSet, ProcessedArtifact, RawArtifact, artifact_files, artifact_path,
+    atomic_file, file_facts,
 )
 from glaive_assets.storage.errors import StorageError, path_error
 
 MANIFEST_PATH = "processed/manifest.json"
 RAW = "glaive_raw"
+PROCESSED = "glaive_processed"
 RAW_SETTINGS = ("source", "requested_sample_size", "seed", "unreadable_rows")
 _ENTRY_TYPES = {"path": str, "sha256": str, "size_bytes": int, "rows": int}
 log = logging.getLogger("glaive_assets.storage")
@@ -249,6 +250,10 @@ def load_artifact(data_dir: Path, name: str) -> Artifact:
         raise FileNotFoundError(f"{data_dir / MANIFEST_PATH} has no entry for {name}: materialize {name} again")
     _refuse_replaced(entry, path, entry)
     counted = (name, path, entry["rows"], entry["sha256"], entry["size_bytes"])
+    if name == PROCESSED:
+        return ProcessedArtifact(*counted, checked=_companion(data_dir, entry, "checked"),
+                                 staged_chatml=_companion(data_dir, entry, "staged_chatml"),
+                                 qa_stats=entry.get("qa_stats"))
     if name != RAW:
         return Artifact(*counted)
     missing = [key for key in RAW_SETTINGS if key not in entry]
@@ -256,6 +261,15 @@ def load_artifact(data_dir: Path, name: str) -> Artifact:
         raise FileNotFoundError(f"glaive_raw's manifest entry lacks the run settings {missing} (it was rebuilt "
                                 f"from the file): materialize glaive_raw again")
     return RawArtifact(*counted, **{key: entry[key] for key in RAW_SETTINGS}, sources=tuple(entry.get("sources", ())))
+
+
+def _companion(data_dir: Path, entry: dict[str, Any], key: str) -> Artifact | None:
+    """A companion file of the entry, if it is still the file that was recorded (else None: its
+    consumers fall back to the artifact itself)."""
+    recorded = entry.get(key)
+    if recorded is None or not describes_file(recorded, data_dir / recorded["path"]):
+        return None
+    return Artifact(key, data_dir / recorded["path"], recorded["rows"], recorded["sha256"], recorded["size_bytes"])
 
 
 def _load_artifact_set(data_dir: Path, name: str) -> ArtifactSet:

@@ -1,6 +1,6 @@
 """The processed/rejects split in shards (no Dagster): raw's lines cut into N contiguous ranges, each
 transformed on its own into scratch files, then merged in shard order into glaive_processed and
-glaive_rejects.
+glaive_rejects, with processed's companions (the suite's view and the staged ChatML: storage/stages.py).
 
 glaive_raw is written in source_index order, so each shard is a source_index range, and the merged files
 hold every row in raw's order: byte-identical to a single pass, whatever N. Row accounting is checked
@@ -17,12 +17,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glaive_assets.storage.artifacts import Artifact, write_jsonl
-from glaive_assets.storage.stages import SplitStats, raw_sources, split_lines
+from glaive_assets.storage.artifacts import Artifact, JsonlWriter, ProcessedArtifact, write_jsonl, write_jsonl_at
+from glaive_assets.storage.stages import (
+    SplitOutputs, SplitStats, companion_path, processed_artifact, raw_sources, split_lines,
+)
 
 SCRATCH_FOLDER = "processed/.shards"
 _READ_CHUNK = 1 << 20
@@ -88,13 +91,19 @@ class ShardFile:
     size_bytes: int
 
 
+# The files each shard writes, one per SplitOutputs field, merged under these artifact names.
+SHARD_FILES = ("processed", "rejects", "chatml", "checked")
+
+
 @dataclass(frozen=True)
 class ShardResult:
-    """What one shard wrote: its processed and rejects files, and what it saw."""
+    """What one shard wrote: a file for each of SHARD_FILES, and what it saw."""
 
     plan: ShardPlan
     processed: ShardFile
     rejects: ShardFile
+    chatml: ShardFile
+    checked: ShardFile
     stats: SplitStats = field(default_factory=SplitStats)
 
 
@@ -192,14 +201,14 @@ def transform_shard(plan: ShardPlan) -> ShardResult:
     """Route each of the shard's raw lines to its processed or rejects scratch file."""
     plan.scratch.mkdir(parents=True, exist_ok=True)
     stats = SplitStats()
-    processed, rejects = _ScratchWriter(plan.file("processed")), _ScratchWriter(plan.file("rejects"))
+    writers = {kind: _ScratchWriter(plan.file(kind)) for kind in SHARD_FILES}
     try:
         with open(plan.raw.path, "rb") as raw:
             plan.raw.check(os.fstat(raw.fileno()))
-            read = split_lines(_iter_range(raw, plan.start_byte, plan.stop_byte), processed, rejects, stats,
+            read = split_lines(_iter_range(raw, plan.start_byte, plan.stop_byte), SplitOutputs(**writers), stats,
                                plan.sources)
     finally:
-        result = ShardResult(plan, processed.close(), rejects.close(), stats)
+        result = ShardResult(plan, **{kind: writer.close() for kind, writer in writers.items()}, stats=stats)
     if read != plan.rows or result.processed.rows + result.rejects.rows != plan.rows:
         raise ShardAccountingError(
             f"{plan.key} (raw lines {plan.first_line}..{plan.stop_line - 1}) should hold {plan.rows} rows, but "
@@ -220,26 +229,37 @@ def check_coverage(results: list[ShardResult], raw: Artifact) -> list[ShardResul
     return ordered
 
 
-def _concatenate(data_dir: Path, name: str, files: list[ShardFile]) -> Artifact:
-    with write_jsonl(data_dir, name) as out:
+def _concatenate(writing: AbstractContextManager[JsonlWriter], files: list[ShardFile]) -> Artifact:
+    """The shard files copied, in order, in large blocks, into one file; every line is counted."""
+    with writing as out:
         for shard_file in files:
             with open(shard_file.path, "rb") as handle:
-                for line in handle:
-                    out.write_line(line)
+                while block := handle.read(_COPY_CHUNK):
+                    out.write_block(block)
     assert out.artifact is not None
+    if out.artifact.rows != sum(shard_file.rows for shard_file in files):
+        raise ShardAccountingError(f"{out.artifact.path}: {out.artifact.rows} lines copied from shard files "
+                                   f"holding {sum(shard_file.rows for shard_file in files)}")
     return out.artifact
 
 
-def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> tuple[Artifact, Artifact, SplitStats]:
-    """Publish the shards' files, in shard order, as glaive_processed and glaive_rejects."""
+def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> tuple[ProcessedArtifact, Artifact, SplitStats]:
+    """Publish the shards' files, in shard order, as glaive_processed (with its companions) and glaive_rejects."""
     ordered = check_coverage(results, raw)
     ordered[0].plan.raw.check(raw.path.stat())
-    processed = _concatenate(data_dir, "glaive_processed", [result.processed for result in ordered])
-    rejects = _concatenate(data_dir, "glaive_rejects", [result.rejects for result in ordered])
+
+    def merged(writing: AbstractContextManager[JsonlWriter], kind: str) -> Artifact:
+        return _concatenate(writing, [getattr(result, kind) for result in ordered])
+
+    # The companions first: processed and rejects replace the published files last.
+    checked = merged(write_jsonl_at(companion_path(data_dir, "checked"), "checked"), "checked")
+    chatml = merged(write_jsonl_at(companion_path(data_dir, "staged_chatml"), "staged_chatml"), "chatml")
+    processed = merged(write_jsonl(data_dir, "glaive_processed"), "processed")
+    rejects = merged(write_jsonl(data_dir, "glaive_rejects"), "rejects")
     stats = SplitStats()
     for result in ordered:
         stats.add(result.stats)
-    return processed, rejects, stats
+    return processed_artifact(data_dir, processed, rejects, checked, chatml, stats), rejects, stats
 
 
 def remove_run_scratch(data_dir: Path, run_id: str) -> None:

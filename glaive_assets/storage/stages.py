@@ -8,9 +8,11 @@ dataset.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,8 +24,13 @@ from glaive_assets.core.formats import GLAIVE
 from glaive_assets.core.jsonio import any_string, dumps_line, has_lone_surrogate
 from glaive_assets.core.reasons import ROW_TOO_LARGE
 from glaive_assets.core.transform import RowOutcome, process_row, reject_unreadable_row
+from glaive_assets.qa.schema import checked_view
+from glaive_assets.qa.stats import PipelineStats, add_processed, add_reject, compute_pipeline_stats
 from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, UnreadableRow
-from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_jsonl
+from glaive_assets.storage.artifacts import (
+    COMPANION_PATHS, Artifact, ProcessedArtifact, RawArtifact, artifact_path, write_jsonl, write_jsonl_at,
+)
+from glaive_assets.storage.errors import path_error
 from glaive_assets.storage.by_source import SourceTally
 
 # Shape of one line of raw/glaive_raw.jsonl: the source row as read, with its position. An unreadable
@@ -124,7 +131,8 @@ def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], settings: SourceS
 
 @dataclass
 class SplitStats:
-    """What the processed/rejects split saw, for the metadata tables (row counts are the artifacts')."""
+    """What the processed/rejects split saw: the metadata tables' counts (row counts are the artifacts'),
+    and every figure the QA reports need (`qa`), gathered as the records were written."""
 
     complexity_tiers: Counter = field(default_factory=Counter)
     turn_buckets: Counter = field(default_factory=Counter)
@@ -135,6 +143,7 @@ class SplitStats:
     # Several sources only: per source (in order), the processed and the rejected rows.
     processed_by_source: list[int] = field(default_factory=list)
     rejected_by_source: list[int] = field(default_factory=list)
+    qa: PipelineStats = field(default_factory=PipelineStats)
 
     def add(self, other: SplitStats) -> None:
         """Count what another shard saw too."""
@@ -144,10 +153,28 @@ class SplitStats:
         for name in ("processed_by_source", "rejected_by_source"):
             mine, theirs = getattr(self, name), getattr(other, name)
             setattr(self, name, [a + b for a, b in zip(mine, theirs)] if mine else list(theirs))
+        self.qa.add(other.qa)
+
+    def qa_json(self, rejects: Artifact) -> dict[str, Any]:
+        """The QA figures as ProcessedArtifact.qa_stats records them, naming the rejects file they count."""
+        return {"rejects_sha256": rejects.sha256, "pipeline": self.qa.to_json(),
+                "processed_by_source": self.processed_by_source, "rejected_by_source": self.rejected_by_source}
 
 
 class LineWriter(Protocol):
     def write_line(self, line: bytes) -> None: ...
+
+
+@dataclass(frozen=True)
+class SplitOutputs:
+    """Where split_lines writes: every row to `processed` or `rejects`, and for each processed record its
+    ChatML line (`chatml`, staged until the blocking checks pass) and its view for the schema suite
+    (`checked`)."""
+
+    processed: LineWriter
+    rejects: LineWriter
+    chatml: LineWriter
+    checked: LineWriter
 
 
 def raw_sources(raw: Artifact) -> tuple[dict[str, Any], ...]:
@@ -155,10 +182,11 @@ def raw_sources(raw: Artifact) -> tuple[dict[str, Any], ...]:
     return tuple(raw.sources) if isinstance(raw, RawArtifact) else ()
 
 
-def split_lines(raw_lines: Iterable[bytes], processed_out: LineWriter, rejects_out: LineWriter,
-                stats: SplitStats, sources: Sequence[dict[str, Any]] = ()) -> int:
-    """Route each raw line to exactly one of the two writers; returns how many lines were read. With
-    several sources (RawArtifact.sources), count the rows of each in `stats`."""
+def split_lines(raw_lines: Iterable[bytes], out: SplitOutputs, stats: SplitStats,
+                sources: Sequence[dict[str, Any]] = ()) -> int:
+    """Route each raw line to exactly one of processed and rejects, with everything later steps need of
+    it (the one pass over the rows); returns how many lines were read. With several sources
+    (RawArtifact.sources), count the rows of each in `stats`."""
     processed_tally, rejected_tally = SourceTally(sources), SourceTally(sources)
     read = 0
     for line in raw_lines:
@@ -171,31 +199,85 @@ def split_lines(raw_lines: Iterable[bytes], processed_out: LineWriter, rejects_o
             stats.call_buckets[record["call_bucket"]] += 1
             stats.validation_errors.update(record["validation_errors"])
             stats.structure_warnings.update(record["structure_warnings"])
+            add_processed(stats.qa, record)
             if sources:
                 processed_tally.add(record["source_index"])
-            processed_out.write_line(dumps_line(record))
+            out.processed.write_line(dumps_line(record))
+            out.chatml.write_line(dumps_line(to_chatml(record)))
+            out.checked.write_line(dumps_line(checked_view(record)))
         else:
             stats.reject_reasons.update(outcome.reject["reasons"])
+            add_reject(stats.qa, outcome.reject)
             if sources:
                 rejected_tally.add(outcome.reject["source_index"])
-            rejects_out.write_line(dumps_line(outcome.reject))
+            out.rejects.write_line(dumps_line(outcome.reject))
     stats.processed_by_source, stats.rejected_by_source = processed_tally.counts, rejected_tally.counts
     return read
 
 
-def split_raw(data_dir: Path, raw: Artifact) -> tuple[Artifact, Artifact, SplitStats]:
-    """Route every raw row to exactly one of glaive_processed and glaive_rejects, in one pass (the
-    transform asset runs the same split in shards: storage/shards.py)."""
+def companion_path(data_dir: Path, key: str) -> Path:
+    return data_dir / COMPANION_PATHS[key]
+
+
+def processed_artifact(data_dir: Path, processed: Artifact, rejects: Artifact, checked: Artifact,
+                       staged_chatml: Artifact, stats: SplitStats) -> ProcessedArtifact:
+    """glaive_processed with the companions its pass wrote."""
+    return ProcessedArtifact(processed.name, processed.path, processed.rows, processed.sha256, processed.size_bytes,
+                             checked=checked, staged_chatml=staged_chatml, qa_stats=stats.qa_json(rejects))
+
+
+def split_qa_stats(processed: Artifact, rejects: Artifact,
+                   sources: Sequence[dict[str, Any]] = ()) -> tuple[PipelineStats, list[int], list[int]]:
+    """The QA figures of processed and rejects, and per source their processed and rejected rows: as
+    the pass that wrote them recorded them, or, for files it did not write (an older or hand-made
+    entry), from one read of both files."""
+    recorded = processed.qa_stats if isinstance(processed, ProcessedArtifact) else None
+    if recorded is not None and recorded["rejects_sha256"] == rejects.sha256:
+        stats = PipelineStats.from_json(recorded["pipeline"])
+        if (stats.processed_rows, stats.reject_rows) == (processed.rows, rejects.rows):
+            return stats, recorded["processed_by_source"], recorded["rejected_by_source"]
+    processed_tally, rejected_tally = SourceTally(sources), SourceTally(sources)
+    stats = compute_pipeline_stats(processed_tally.counted(processed.iter_records()),
+                                   rejected_tally.counted(rejects.iter_records()))
+    return stats, processed_tally.counts, rejected_tally.counts
+
+
+def schema_suite_input(processed: Artifact) -> Path:
+    """The file the schema suite reads: the view of processed that its pass wrote, else processed."""
+    checked = processed.checked if isinstance(processed, ProcessedArtifact) else None
+    return checked.path if checked is not None and checked.rows == processed.rows else processed.path
+
+
+def split_raw(data_dir: Path, raw: Artifact) -> tuple[ProcessedArtifact, Artifact, SplitStats]:
+    """Route every raw row to exactly one of glaive_processed and glaive_rejects, in one pass that also
+    stages ChatML and writes the suite's view (the transform asset runs the same split in shards:
+    storage/shards.py)."""
     stats = SplitStats()
     with write_jsonl(data_dir, "glaive_processed") as processed_out, \
-            write_jsonl(data_dir, "glaive_rejects") as rejects_out:
-        split_lines(raw.iter_lines(), processed_out, rejects_out, stats, raw_sources(raw))
-    assert processed_out.artifact is not None and rejects_out.artifact is not None
-    return processed_out.artifact, rejects_out.artifact, stats
+            write_jsonl(data_dir, "glaive_rejects") as rejects_out, \
+            write_jsonl_at(companion_path(data_dir, "checked"), "checked") as checked_out, \
+            write_jsonl_at(companion_path(data_dir, "staged_chatml"), "staged_chatml") as chatml_out:
+        split_lines(raw.iter_lines(), SplitOutputs(processed_out, rejects_out, chatml_out, checked_out), stats,
+                    raw_sources(raw))
+    written = (processed_out.artifact, rejects_out.artifact, checked_out.artifact, chatml_out.artifact)
+    assert all(artifact is not None for artifact in written)
+    processed, rejects, checked, chatml = written
+    return processed_artifact(data_dir, processed, rejects, checked, chatml, stats), rejects, stats
 
 
 def write_chatml(data_dir: Path, processed: Artifact, preview_rows: int = 3) -> tuple[Artifact, list[dict]]:
-    """Convert every processed record to one ChatML line; return the artifact and a few for preview."""
+    """Publish glaive_chatml: the ChatML lines that processed's pass staged (moved into place), or, when
+    there are none (processed was recorded without them), one line converted from each processed record.
+    Returns the artifact and a few conversations for preview."""
+    staged = processed.staged_chatml if isinstance(processed, ProcessedArtifact) else None
+    if staged is not None:
+        path = artifact_path(data_dir, "glaive_chatml")
+        try:
+            os.replace(staged.path, path)
+        except OSError as error:
+            raise path_error(error, path, "glaive_chatml") from None
+        chatml = Artifact("glaive_chatml", path, staged.rows, staged.sha256, staged.size_bytes)
+        return chatml, list(islice(chatml.iter_records(), preview_rows))
     preview: list[dict] = []
     with write_jsonl(data_dir, "glaive_chatml") as out:
         for record in processed.iter_records():

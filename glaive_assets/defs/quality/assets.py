@@ -1,7 +1,7 @@
 """quality_reports: the validation, anomaly and bias reports of every run, and the anomaly and bias checks.
 
-One step reads processed and rejects once for the statistics while the GX schema suite validates the
-processed file in its own process (resources.py). It never fails for what the data holds: a failing
+The statistics come from the transform's pass (no re-read of processed), while the GX schema suite
+validates the view of processed that the pass wrote, in its own process (resources.py). It never fails for what the data holds: a failing
 suite is reported (and withholds the training outputs through the schema_suite check, checks.py), and
 the anomaly and bias checks are evaluated whatever it says.
 """
@@ -19,9 +19,9 @@ from glaive_assets.defs.quality.resources import SchemaSuiteProcess
 from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.qa import anomaly, bias, schema
 from glaive_assets.qa.gate import training_gate
-from glaive_assets.qa.stats import compute_pipeline_stats
 from glaive_assets.storage.artifacts import Artifact, RawArtifact, write_json
-from glaive_assets.storage.by_source import SourceTally, source_accounting
+from glaive_assets.storage.by_source import source_accounting
+from glaive_assets.storage.stages import schema_suite_input, split_qa_stats
 
 QUALITY_GROUP = "quality"
 RAW, PROCESSED, REJECTS = dg.AssetKey("glaive_raw"), dg.AssetKey("glaive_processed"), dg.AssetKey("glaive_rejects")
@@ -98,18 +98,16 @@ def quality_reports(
     except ValueError as error:  # e.g. an unknown rule or severity in `severities`
         raise dg.Failure(description=f"anomaly config: {error}") from None
     suite = schema_suite_process.worker
-    suite.submit(glaive_processed.path, expected_processed_rows(glaive_raw), glaive_raw.rows)
-    # One pass over processed and rejects feeds both other reports, while the suite runs beside it.
-    # Several sources: the same pass counts each source's processed and rejected rows.
-    processed_tally, rejected_tally = SourceTally(glaive_raw.sources), SourceTally(glaive_raw.sources)
-    stats = compute_pipeline_stats(processed_tally.counted(glaive_processed.iter_records()),
-                                   rejected_tally.counted(glaive_rejects.iter_records()))
+    suite.submit(schema_suite_input(glaive_processed), expected_processed_rows(glaive_raw), glaive_raw.rows)
+    # The statistics of both other reports were gathered by the transform's pass (per source too).
+    stats, processed_by_source, rejected_by_source = split_qa_stats(glaive_processed, glaive_rejects,
+                                                                    glaive_raw.sources)
     validation = suite.result()
     anomaly_report = {**anomaly.evaluate_anomalies(stats, thresholds, glaive_raw.requested_sample_size),
                       "training_outputs": training_gate(validation)}
     bias_report = bias.analyze_bias(stats, config.bias_threshold)
     if glaive_raw.sources:
-        bias_report["sources"] = source_accounting(glaive_raw.sources, processed_tally.counts, rejected_tally.counts)
+        bias_report["sources"] = source_accounting(glaive_raw.sources, processed_by_source, rejected_by_source)
 
     # Which run and which raw file each report describes, in the file and in the UI.
     provenance = {"run_id": context.run.run_id, "raw_sha256": glaive_raw.sha256}

@@ -1,6 +1,8 @@
 """raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output;
 processed + rejects are made in shards, each its own step (shards.py), and published by one merge step
-(in one step under the dask executor, which cannot run dynamic outputs).
+(in one step under the dask executor, which cannot run dynamic outputs). That one pass over raw also
+stages the ChatML lines, writes the schema suite's view of processed and gathers the QA statistics,
+so no later step reads processed again (storage/stages.py).
 
 Between the two sits the quality step (defs/quality): glaive_chatml depends on validation_report, so it
 waits for that report's blocking schema_suite check and is skipped when the check fails."""
@@ -21,7 +23,7 @@ from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.defs.transform.shards import (
     plan_transform_shards, shard_config, shard_table, transform_shard,
 )
-from glaive_assets.storage.artifacts import Artifact, RawArtifact
+from glaive_assets.storage.artifacts import Artifact, ProcessedArtifact, RawArtifact
 from glaive_assets.storage.by_source import source_accounting
 from glaive_assets.storage.shards import ShardAccountingError, ShardResult, merge_shards, remove_run_scratch
 from glaive_assets.storage.stages import SplitStats, split_raw, write_chatml
@@ -129,13 +131,15 @@ def _processed_tables(stats: SplitStats) -> dict[str, dg.MetadataValue]:
     description=(
         "Training-ready ChatML (OpenAI-style messages with tool_calls, tool messages and tools), one "
         "conversation per processed record, whole and in order (processed/glaive_chatml.jsonl). "
-        "Written only when the blocking schema_suite check on validation_report passed; otherwise the "
-        "previous file, and everything built from it, stays as it was."
+        "The transform's pass stages it; it is published only when the blocking schema_suite check on "
+        "validation_report passed; otherwise the previous file, and everything built from it, stays as it was."
     ),
 )
 def glaive_chatml(context: dg.AssetExecutionContext, storage: GlaiveStorage, glaive_processed: Artifact) -> dg.Output:
+    staged = isinstance(glaive_processed, ProcessedArtifact) and glaive_processed.staged_chatml is not None
     chatml, preview = write_chatml(storage.root, glaive_processed)
     metadata = artifact_metadata(chatml, CHATML_COLUMNS)
     metadata["processed_rows"] = glaive_processed.rows
+    metadata["written_by"] = "the transform's pass (staged)" if staged else "converting glaive_processed"
     metadata["preview"] = json_preview(preview)
     return output(chatml, metadata)
