@@ -56,9 +56,13 @@ def test_merged_shards_are_byte_identical_to_the_single_pass(tmp_path, count):
     single_processed, single_rejects, single_stats = split_raw(tmp_path / "single", raw)
     expected = (single_processed.path.read_bytes(), single_rejects.path.read_bytes())
 
+    companions = (single_processed.checked.path.read_bytes(), single_processed.staged_chatml.path.read_bytes())
+
     results = run_shards(tmp_path, raw, count)
     processed, rejects, stats = merge_shards(tmp_path, raw, results[::-1])  # handed over in any order
     assert (processed.path.read_bytes(), rejects.path.read_bytes()) == expected
+    assert (processed.checked.path.read_bytes(), processed.staged_chatml.path.read_bytes()) == companions
+    assert processed.qa_stats == single_processed.qa_stats
     assert (processed.sha256, rejects.sha256) == (single_processed.sha256, single_rejects.sha256)
     assert (processed.rows, rejects.rows) == (60, 3)
     assert stats == single_stats

@@ -1,10 +1,14 @@
 """The transform step (processed and rejects) and glaive_chatml, which waits for the schema suite."""
 
+import builtins
+import os
+
 import dagster as dg
 
 from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.defs.transform.assets import glaive_chatml, processed_and_rejects
-from glaive_assets.storage.artifacts import ARTIFACT_PATHS
+from glaive_assets.qa.schema_worker import SchemaSuiteWorker
+from glaive_assets.storage.artifacts import ARTIFACT_PATHS, COMPANION_PATHS
 from glaive_assets.storage.manifest import load_artifact
 from glaive_assets_tests.harness.dagster_helpers import materializations, materialize, read_lines, run_config
 
@@ -49,3 +53,34 @@ def test_chatml_has_one_conversation_per_processed_record(instance, data_dir):
         record["source_index"] for record in read_lines(processed.path)]
     assert written.metadata["processed_rows"] == dg.MetadataValue.int(processed.rows)
     assert written.data_version == dg.DataVersion(written.value.sha256)
+
+
+def test_after_the_transform_no_step_reads_processed_or_rejects_again(instance, data_dir, monkeypatch):
+    """One pass over the rows: quality_reports gets its statistics from the transform's pass and hands the
+    suite's process the view of processed, and glaive_chatml publishes the staged lines. Every file
+    this process opens is recorded (the suite's own process is handed a path, recorded too)."""
+    opened_for_reading, validated = [], []
+    real_open = builtins.open
+
+    def recording_open(file, mode="r", *args, **kwargs):
+        if "r" in mode and "+" not in mode and isinstance(file, (str, os.PathLike)):
+            opened_for_reading.append(os.path.realpath(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    real_submit = SchemaSuiteWorker.submit
+
+    def recording_submit(self, path, *args):
+        validated.append(os.path.realpath(path))
+        return real_submit(self, path, *args)
+
+    monkeypatch.setattr(builtins, "open", recording_open)
+    monkeypatch.setattr(SchemaSuiteWorker, "submit", recording_submit)
+    result = materialize(instance, data_dir, run_config(sample_size=200, seed=4))
+    assert result.success
+    processed, rejects = (os.path.realpath(data_dir / ARTIFACT_PATHS[name]) for name in
+                          ("glaive_processed", "glaive_rejects"))
+    assert processed not in opened_for_reading and rejects not in opened_for_reading
+    assert validated == [os.path.realpath(data_dir / COMPANION_PATHS["checked"])]
+    chatml = materializations(result)["glaive_chatml"]
+    assert chatml.metadata["written_by"].value == "the transform's pass (staged)"
+    assert os.path.realpath(data_dir / ARTIFACT_PATHS["glaive_raw"]) in opened_for_reading  # the spy sees reads
