@@ -10,6 +10,7 @@ nothing, or is not a string, is "other"; a record that declares no function is "
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 NO_FUNCTIONS = "no_functions"
@@ -62,8 +63,12 @@ def function_domain(defined_function_names: Any) -> str:
         return NO_FUNCTIONS
     if not isinstance(defined_function_names, list) or not isinstance(defined_function_names[0], str):
         return OTHER_DOMAIN
-    first = defined_function_names[0]
-    words = name_words(first)
+    return _name_domain(defined_function_names[0])
+
+
+@lru_cache(maxsize=8192)  # the transform asks for every record; a dataset has a few thousand names
+def _name_domain(function_name: str) -> str:
+    words = name_words(function_name)
     for domain, keywords in DOMAIN_KEYWORDS.items():
         if words & keywords:
             return domain

@@ -104,6 +104,12 @@ def _check_files(data_dir: Path, name: str, entry: dict[str, Any]) -> tuple[list
             continue
         scans[part] = _scan(path)
         findings.extend(_check_entry(name if part is None else f"{name}/{part}", file, path, scans[part]))
+    if "checked" in entry:  # glaive_processed's view for the schema suite (the staged ChatML is moved away)
+        view = data_dir / entry["checked"]["path"]
+        if view.is_file():
+            findings.extend(_check_entry(f"{name}/checked", entry["checked"], view, _scan(view)))
+        else:
+            findings.append(Finding(f"{name}/checked", "missing", f"{view} does not exist"))
     if len(scans) < len(files):
         return findings, None
     if None in scans:

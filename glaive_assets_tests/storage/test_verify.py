@@ -71,3 +71,18 @@ def test_an_unreadable_data_dir_is_one_line_and_exit_2(tmp_path, capsys):
     (tmp_path / MANIFEST_PATH).mkdir()  # a folder where the manifest should be
     assert main(["--data-dir", str(tmp_path)]) == 2
     assert capsys.readouterr().err == f"error: cannot read the manifest at {tmp_path / MANIFEST_PATH}: the path is a folder\n"
+
+
+def test_the_suite_view_beside_processed_is_verified_too(data_dir):
+    from glaive_assets_tests.storage.test_shards import raw_with_quirks
+    from glaive_assets.storage.stages import split_raw
+
+    processed, rejects, _ = split_raw(data_dir, raw_with_quirks(data_dir))
+    update_manifest(data_dir, [processed, rejects], run_id="run-1", upstream_names=["glaive_raw"])
+    assert ("glaive_processed/checked", "mismatch") not in kinds(data_dir)
+    assert ("glaive_processed", "ok") in kinds(data_dir)
+    processed.checked.path.write_bytes(b'{"i":0}\n')
+    [finding] = [f for f in verify_data_dir(data_dir) if f.name == "glaive_processed/checked"]
+    assert finding.kind == "mismatch" and "rows: manifest 60, file 1" in finding.message
+    processed.checked.path.unlink()
+    assert ("glaive_processed/checked", "missing") in kinds(data_dir)
