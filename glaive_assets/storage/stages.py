@@ -30,8 +30,8 @@ from glaive_assets.sources.errors import HEAD_CHARS, OversizedRow, UnreadableRow
 from glaive_assets.storage.artifacts import (
     COMPANION_PATHS, Artifact, ProcessedArtifact, RawArtifact, artifact_path, write_jsonl, write_jsonl_at,
 )
-from glaive_assets.storage.errors import path_error
 from glaive_assets.storage.by_source import SourceTally
+from glaive_assets.storage.errors import path_error
 
 # Shape of one line of raw/glaive_raw.jsonl: the source row as read, with its position. An unreadable
 # source line keeps its text under "unreadable", and a row over GLAIVE_MAX_ROW_BYTES its size, hash and
@@ -219,7 +219,7 @@ def companion_path(data_dir: Path, key: str) -> Path:
     return data_dir / COMPANION_PATHS[key]
 
 
-def processed_artifact(data_dir: Path, processed: Artifact, rejects: Artifact, checked: Artifact,
+def processed_artifact(processed: Artifact, rejects: Artifact, checked: Artifact,
                        staged_chatml: Artifact, stats: SplitStats) -> ProcessedArtifact:
     """glaive_processed with the companions its pass wrote."""
     return ProcessedArtifact(processed.name, processed.path, processed.rows, processed.sha256, processed.size_bytes,
@@ -262,7 +262,7 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[ProcessedArtifact, Artifac
     written = (processed_out.artifact, rejects_out.artifact, checked_out.artifact, chatml_out.artifact)
     assert all(artifact is not None for artifact in written)
     processed, rejects, checked, chatml = written
-    return processed_artifact(data_dir, processed, rejects, checked, chatml, stats), rejects, stats
+    return processed_artifact(processed, rejects, checked, chatml, stats), rejects, stats
 
 
 def write_chatml(data_dir: Path, processed: Artifact, preview_rows: int = 3) -> tuple[Artifact, list[dict]]:
