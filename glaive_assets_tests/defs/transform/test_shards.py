@@ -9,7 +9,7 @@ import dagster as dg
 import orjson
 import pytest
 
-from glaive_assets.storage.artifacts import ARTIFACT_PATHS
+from glaive_assets.storage.artifacts import ARTIFACT_PATHS, COMPANION_PATHS
 from glaive_assets.storage.shards import run_scratch, scratch_root
 from glaive_assets_tests.harness.dagster_helpers import materializations, materialize, run_config
 
@@ -27,6 +27,7 @@ def with_shards(config: dict, shards: int) -> dict:
 def outputs(data_dir) -> dict:
     """Each file's bytes; each report without the run id it names."""
     found = {name: (data_dir / ARTIFACT_PATHS[name]).read_bytes() for name in FILES}
+    found["checked"] = (data_dir / COMPANION_PATHS["checked"]).read_bytes()  # the suite's view
     for name in REPORTS:
         report = orjson.loads((data_dir / ARTIFACT_PATHS[name]).read_bytes())
         assert len(report.pop("run_id")) == 36
