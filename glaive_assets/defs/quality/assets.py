@@ -1,9 +1,9 @@
 """quality_reports: the validation, anomaly and bias reports of every run, and the anomaly and bias checks.
 
 The statistics come from the transform's pass (no re-read of processed), while the GX schema suite
-validates the view of processed that the pass wrote, in its own process (resources.py). It never fails for what the data holds: a failing
-suite is reported (and withholds the training outputs through the schema_suite check, checks.py), and
-the anomaly and bias checks are evaluated whatever it says.
+validates the view of processed that the pass wrote, in its own process (resources.py). It never fails
+for what the data holds: a failing suite is reported (and withholds the training outputs through the
+schema_suite check, checks.py), and the anomaly and bias checks are evaluated whatever it says.
 """
 
 from typing import Optional
