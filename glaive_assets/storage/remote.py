@@ -29,7 +29,9 @@ from typing import Any
 
 import orjson
 
-from glaive_assets.storage.artifacts import ARTIFACT_FILES, ARTIFACT_PATHS, atomic_file, file_facts
+from glaive_assets.storage.artifacts import (
+    ARTIFACT_FILES, ARTIFACT_PATHS, COMPANION_PATHS, atomic_file, file_facts,
+)
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.manifest import (
     MANIFEST_PATH, describes_files, file_entries, file_identity, manifest_lock, read_manifest, read_manifest_locked,
@@ -49,8 +51,9 @@ def default_work_dir(url: str) -> Path:
 
 
 def portable_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """A manifest entry without the local file identities."""
-    portable = {key: value for key, value in entry.items() if key not in _LOCAL_ONLY}
+    """A manifest entry without the local file identities, nor the companions of glaive_processed (the
+    run's working files in the working copy, never uploaded)."""
+    portable = {key: value for key, value in entry.items() if key not in _LOCAL_ONLY and key not in COMPANION_PATHS}
     if "files" in entry:
         portable["files"] = {part: {key: value for key, value in file.items() if key not in _LOCAL_ONLY}
                              for part, file in entry["files"].items()}

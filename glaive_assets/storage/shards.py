@@ -259,7 +259,7 @@ def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> t
     stats = SplitStats()
     for result in ordered:
         stats.add(result.stats)
-    return processed_artifact(processed, rejects, checked, chatml, stats), rejects, stats
+    return processed_artifact(raw, processed, rejects, checked, chatml, stats), rejects, stats
 
 
 def remove_run_scratch(data_dir: Path, run_id: str) -> None:

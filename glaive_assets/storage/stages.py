@@ -155,9 +155,10 @@ class SplitStats:
             setattr(self, name, [a + b for a, b in zip(mine, theirs)] if mine else list(theirs))
         self.qa.add(other.qa)
 
-    def qa_json(self, rejects: Artifact) -> dict[str, Any]:
-        """The QA figures as ProcessedArtifact.qa_stats records them, naming the rejects file they count."""
-        return {"rejects_sha256": rejects.sha256, "pipeline": self.qa.to_json(),
+    def qa_json(self, raw: Artifact, rejects: Artifact) -> dict[str, Any]:
+        """The QA figures as ProcessedArtifact.qa_stats records them, naming the raw file they were split
+        from (whose sources the per-source counts follow) and the rejects file they count."""
+        return {"raw_sha256": raw.sha256, "rejects_sha256": rejects.sha256, "pipeline": self.qa.to_json(),
                 "processed_by_source": self.processed_by_source, "rejected_by_source": self.rejected_by_source}
 
 
@@ -219,24 +220,25 @@ def companion_path(data_dir: Path, key: str) -> Path:
     return data_dir / COMPANION_PATHS[key]
 
 
-def processed_artifact(processed: Artifact, rejects: Artifact, checked: Artifact,
+def processed_artifact(raw: Artifact, processed: Artifact, rejects: Artifact, checked: Artifact,
                        staged_chatml: Artifact, stats: SplitStats) -> ProcessedArtifact:
-    """glaive_processed with the companions its pass wrote."""
+    """glaive_processed with the companions its pass over `raw` wrote."""
     return ProcessedArtifact(processed.name, processed.path, processed.rows, processed.sha256, processed.size_bytes,
-                             checked=checked, staged_chatml=staged_chatml, qa_stats=stats.qa_json(rejects))
+                             checked=checked, staged_chatml=staged_chatml, qa_stats=stats.qa_json(raw, rejects))
 
 
-def split_qa_stats(processed: Artifact, rejects: Artifact,
-                   sources: Sequence[dict[str, Any]] = ()) -> tuple[PipelineStats, list[int], list[int]]:
-    """The QA figures of processed and rejects, and per source their processed and rejected rows: as
-    the pass that wrote them recorded them, or, for files it did not write (an older or hand-made
-    entry), from one read of both files."""
+def split_qa_stats(raw: Artifact, processed: Artifact,
+                   rejects: Artifact) -> tuple[PipelineStats, list[int], list[int]]:
+    """The QA figures of processed and rejects, and per source of raw their processed and rejected rows:
+    as the pass that wrote them from this raw file recorded them, or, for files it did not write (an
+    older or hand-made entry, another raw file), from one read of both files."""
     recorded = processed.qa_stats if isinstance(processed, ProcessedArtifact) else None
-    if recorded is not None and recorded["rejects_sha256"] == rejects.sha256:
+    if recorded is not None and (recorded.get("raw_sha256"), recorded["rejects_sha256"]) == (
+            raw.sha256, rejects.sha256):
         stats = PipelineStats.from_json(recorded["pipeline"])
         if (stats.processed_rows, stats.reject_rows) == (processed.rows, rejects.rows):
             return stats, recorded["processed_by_source"], recorded["rejected_by_source"]
-    processed_tally, rejected_tally = SourceTally(sources), SourceTally(sources)
+    processed_tally, rejected_tally = SourceTally(raw_sources(raw)), SourceTally(raw_sources(raw))
     stats = compute_pipeline_stats(processed_tally.counted(processed.iter_records()),
                                    rejected_tally.counted(rejects.iter_records()))
     return stats, processed_tally.counts, rejected_tally.counts
@@ -262,7 +264,7 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[ProcessedArtifact, Artifac
     written = (processed_out.artifact, rejects_out.artifact, checked_out.artifact, chatml_out.artifact)
     assert all(artifact is not None for artifact in written)
     processed, rejects, checked, chatml = written
-    return processed_artifact(processed, rejects, checked, chatml, stats), rejects, stats
+    return processed_artifact(raw, processed, rejects, checked, chatml, stats), rejects, stats
 
 
 def write_chatml(data_dir: Path, processed: Artifact, preview_rows: int = 3) -> tuple[Artifact, list[dict]]:

@@ -33,7 +33,7 @@ def test_the_pass_gathers_the_stats_a_read_of_both_files_gives(tmp_path, shards)
     # What the manifest entry carries comes back the same, in strict JSON.
     carried = orjson.loads(orjson.dumps(processed.qa_stats))
     assert PipelineStats.from_json(carried["pipeline"]) == from_files
-    assert split_qa_stats(processed, rejects)[0] == from_files
+    assert split_qa_stats(raw, processed, rejects)[0] == from_files
 
 
 def test_stats_of_shards_add_up_to_the_whole(tmp_path):
@@ -48,15 +48,19 @@ def test_stats_of_shards_add_up_to_the_whole(tmp_path):
 def test_recorded_stats_are_not_used_for_other_files(tmp_path):
     raw = raw_with_quirks(tmp_path)
     processed, rejects, _ = split_raw(tmp_path, raw)
-    fewer = Artifact(rejects.name, rejects.path, rejects.rows, "0" * 64, rejects.size_bytes)
-    tampered = ProcessedArtifact(**{**processed.__dict__, "qa_stats": {
-        **processed.qa_stats, "rejects_sha256": "0" * 64}})
-    tampered.qa_stats["pipeline"] = {**tampered.qa_stats["pipeline"], "processed_rows": 1}
+    other_rejects = Artifact(rejects.name, rejects.path, rejects.rows, "0" * 64, rejects.size_bytes)
+    other_raw = Artifact(raw.name, raw.path, raw.rows, "1" * 64, raw.size_bytes)
+    miscounted = ProcessedArtifact(**{**processed.__dict__, "qa_stats": {
+        **processed.qa_stats, "pipeline": {**processed.qa_stats["pipeline"], "processed_rows": 1}}})
+    recorded = processed.qa_stats["pipeline"]
+    processed.qa_stats["pipeline"] = {**recorded, "turns_sum": recorded["turns_sum"] + 1000}  # marks recorded stats
     from_files = compute_pipeline_stats(read_jsonl(processed.path), read_jsonl(rejects.path))
-    # Another rejects file than the one counted, a count that disagrees, or no recorded stats: read both.
-    for processed_artifact, rejects_artifact in ((processed, fewer), (tampered, fewer), (plain(processed), rejects)):
-        assert split_qa_stats(processed_artifact, rejects_artifact)[0] == from_files
-    assert tampered.qa_stats["pipeline"]["processed_rows"] == 1  # (the tampered stats were not what came back)
+    assert split_qa_stats(raw, processed, rejects)[0].turns_sum == from_files.turns_sum + 1000  # recorded: used
+    # Another rejects file or raw file than the ones counted, a count that disagrees, no recorded stats: read both.
+    for raw_artifact, processed_artifact, rejects_artifact in (
+            (raw, processed, other_rejects), (other_raw, processed, rejects), (raw, miscounted, rejects),
+            (raw, plain(processed), rejects)):
+        assert split_qa_stats(raw_artifact, processed_artifact, rejects_artifact)[0] == from_files
 
 
 def broken_records() -> list:

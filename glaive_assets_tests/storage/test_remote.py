@@ -121,3 +121,20 @@ def test_an_entry_published_meanwhile_on_another_machine_reaches_the_manifest(st
     manifest = orjson.loads(store.fs.cat_file(store.key(MANIFEST_PATH)))
     assert raced and sorted(manifest["artifacts"]) == ["glaive_processed", "glaive_rejects"]
     assert manifest["artifacts"]["glaive_rejects"] == other
+
+
+def test_processed_companions_stay_in_the_working_copy_and_its_stats_travel(store, tmp_path):
+    from glaive_assets.storage.artifacts import ProcessedArtifact
+    from glaive_assets.storage.stages import split_raw
+    from glaive_assets_tests.storage.test_shards import raw_with_quirks
+
+    writer_copy, reader_copy = tmp_path / "machine_a", tmp_path / "machine_b"
+    processed, rejects, _ = split_raw(writer_copy, raw_with_quirks(writer_copy))
+    update_manifest(writer_copy, [processed, rejects], run_id="run-1")
+    entry = store.publish(writer_copy, "glaive_processed")
+    assert "checked" not in entry and "staged_chatml" not in entry and entry["qa_stats"] == processed.qa_stats
+    assert not store.fs.exists(store.key("processed/glaive_processed.checked.jsonl"))
+    store.fetch(reader_copy, "glaive_processed")
+    fetched = load_artifact(reader_copy, "glaive_processed")
+    assert isinstance(fetched, ProcessedArtifact) and (fetched.checked, fetched.staged_chatml) == (None, None)
+    assert fetched.qa_stats == processed.qa_stats

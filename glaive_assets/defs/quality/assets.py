@@ -100,8 +100,7 @@ def quality_reports(
     suite = schema_suite_process.worker
     suite.submit(schema_suite_input(glaive_processed), expected_processed_rows(glaive_raw), glaive_raw.rows)
     # The statistics of both other reports were gathered by the transform's pass (per source too).
-    stats, processed_by_source, rejected_by_source = split_qa_stats(glaive_processed, glaive_rejects,
-                                                                    glaive_raw.sources)
+    stats, processed_by_source, rejected_by_source = split_qa_stats(glaive_raw, glaive_processed, glaive_rejects)
     validation = suite.result()
     anomaly_report = {**anomaly.evaluate_anomalies(stats, thresholds, glaive_raw.requested_sample_size),
                       "training_outputs": training_gate(validation)}
