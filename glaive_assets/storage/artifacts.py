@@ -116,12 +116,6 @@ class RawArtifact(Artifact):
         return entry
 
 
-def companion_entry(data_dir: Path, companion: Artifact) -> dict[str, Any]:
-    """A companion file's entry, with its inode and mtime (to tell a replaced file)."""
-    stat = companion.path.stat()
-    return {**companion.manifest_entry(data_dir), "inode": stat.st_ino, "mtime_ns": stat.st_mtime_ns}
-
-
 @dataclass(frozen=True)
 class ProcessedArtifact(Artifact):
     """glaive_processed's file, and what the pass that wrote it made beside it from the same records, so
@@ -136,11 +130,14 @@ class ProcessedArtifact(Artifact):
     staged_chatml: Artifact | None = None
     qa_stats: dict[str, Any] | None = None
 
+    def companions(self) -> dict[str, Artifact]:
+        """The companion files it has, by COMPANION_PATHS key."""
+        return {key: getattr(self, key) for key in COMPANION_PATHS if getattr(self, key) is not None}
+
     def manifest_entry(self, data_dir: Path) -> dict[str, Any]:
         entry = super().manifest_entry(data_dir)
-        for key, companion in (("checked", self.checked), ("staged_chatml", self.staged_chatml)):
-            if companion is not None:
-                entry[key] = companion_entry(data_dir, companion)
+        for key, companion in self.companions().items():
+            entry[key] = companion.manifest_entry(data_dir)
         if self.qa_stats is not None:
             entry["qa_stats"] = self.qa_stats
         return entry

@@ -104,6 +104,9 @@ def identified_entry(data_dir: Path, artifact: Artifact) -> dict[str, Any]:
             file.update(file_identity(artifact.parts[part].path))
     else:
         entry.update(file_identity(artifact.path))
+    if isinstance(artifact, ProcessedArtifact):
+        for key, companion in artifact.companions().items():
+            entry[key].update(file_identity(companion.path))
     return entry
 
 

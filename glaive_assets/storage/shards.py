@@ -237,9 +237,10 @@ def _concatenate(writing: AbstractContextManager[JsonlWriter], files: list[Shard
                 while block := handle.read(_COPY_CHUNK):
                     out.write_block(block)
     assert out.artifact is not None
-    if out.artifact.rows != sum(shard_file.rows for shard_file in files):
+    expected = sum(shard_file.rows for shard_file in files)
+    if out.artifact.rows != expected:
         raise ShardAccountingError(f"{out.artifact.path}: {out.artifact.rows} lines copied from shard files "
-                                   f"holding {sum(shard_file.rows for shard_file in files)}")
+                                   f"holding {expected}")
     return out.artifact
 
 
