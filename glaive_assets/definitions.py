@@ -5,6 +5,8 @@ domain shares and none owns: the executor and the policy of the artifact assets.
 through glaive_assets/__init__.py.
 """
 
+import functools
+import os
 import warnings
 from pathlib import Path
 
@@ -47,9 +49,12 @@ def executor() -> dg.ExecutorDefinition:
         return dask_executor()
     if chosen == "in_process":
         return dg.in_process_executor
-    # Steps fork from a server that has imported Dagster and the definitions once (shards.py's figures).
+    # Steps fork from a server that has built the code location once (glaive_assets/forkserver.py).
     return dg.multiprocess_executor.configured(
-        {"start_method": {"forkserver": {"preload_modules": ["glaive_assets.definitions", "glaive_assets.defs"]}}})
+        {"start_method": {"forkserver": {"preload_modules": [FORKSERVER_PRELOAD]}}})
+
+
+FORKSERVER_PRELOAD = "glaive_assets.forkserver"
 
 
 def dask_executor() -> dg.ExecutorDefinition:
@@ -69,6 +74,14 @@ def dask_executor() -> dg.ExecutorDefinition:
 
 @dg.definitions
 def defs() -> dg.Definitions:
+    # Built once per environment and process: a step process loads the location twice (the plan, then
+    # the run context), about 0.3 s each, and a fork of the preloaded server needs it not at all.
+    return _code_location(tuple(sorted(os.environ.items())))
+
+
+@functools.lru_cache(maxsize=4)
+def _code_location(environment: tuple[tuple[str, str], ...]) -> dg.Definitions:
+    """The location for this environment (it reads GLAIVE_* and the Slack variables while it loads)."""
     loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
     location = dg.Definitions.merge(loaded, dg.Definitions(executor=executor()))
     with warnings.catch_warnings():

@@ -11,10 +11,12 @@ folder, but for the run id that each report names.
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -62,6 +64,20 @@ def s3_endpoint(monkeypatch):
         server.stop()
 
 
+@contextmanager
+def _default_sigterm():
+    """SIGTERM at its default while the workers start, as in the shell a user starts a cluster from.
+    Under pytest run as a background job (`make test &`: SIGINT ignored), a test that calls Dagster's
+    CLI code in this process maps SIGTERM onto SIGINT's disposition: ignored. The workers would inherit
+    that, and so would the `tail` processes Dagster starts to capture each step's logs, which it
+    terminates at the step's end, waiting 30 s for each: a step a minute (measured)."""
+    saved = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, saved)
+
+
 @pytest.fixture
 def dask_cluster(s3_endpoint, monkeypatch, tmp_path):
     """A scheduler and 2 worker processes on 127.0.0.1 over TCP. The workers inherit this process's
@@ -75,7 +91,8 @@ def dask_cluster(s3_endpoint, monkeypatch, tmp_path):
     monkeypatch.setenv("GLAIVE_DATA_DIR", f"s3://{BUCKET}/{PREFIX}")
     monkeypatch.setenv("GLAIVE_WORK_DIR", str(tmp_path / "work"))
     monkeypatch.setenv("GLAIVE_EXECUTOR", "dask")
-    with dask.config.set({"distributed.worker.daemon": False}):  # the schema suite starts a GX process
+    # daemon False: the schema suite starts a GX process
+    with dask.config.set({"distributed.worker.daemon": False}), _default_sigterm():
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, protocol="tcp",
                                host="127.0.0.1", scheduler_port=int(address.rsplit(":", 1)[1]),
                                dashboard_address=None)

@@ -93,7 +93,31 @@ def test_multiprocess_executor_forks_its_steps_from_a_preloaded_server(monkeypat
     chosen = defs().get_repository_def().get_job("glaive_refresh").executor_def
     assert chosen.name == dg.multiprocess_executor.name == "multiprocess"
     assert chosen.apply_config_mapping({}).value["config"]["start_method"] == {
-        "forkserver": {"preload_modules": ["glaive_assets.definitions", "glaive_assets.defs"]}}
+        "forkserver": {"preload_modules": ["glaive_assets.forkserver"]}}
+
+
+def test_the_fork_server_builds_the_location_once_for_every_step():
+    # A step process forked from the server calls defs() twice; both must find the location built.
+    script = ("import glaive_assets.forkserver, sys\n"
+              "from glaive_assets.definitions import _code_location, defs\n"
+              "assert 'dagster._core.storage.sqlite_storage' in sys.modules\n"
+              "before = _code_location.cache_info()\n"
+              "location = defs()\n"
+              "assert defs() is location\n"
+              "after = _code_location.cache_info()\n"
+              "print(before.misses, after.misses, after.hits - before.hits)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["1", "1", "2"]
+
+
+def test_the_location_is_built_again_when_the_environment_changes(monkeypatch):
+    monkeypatch.setenv("GLAIVE_EXECUTOR", "in_process")
+    first = defs()
+    assert defs() is first
+    monkeypatch.setenv("GLAIVE_EXECUTOR", "multiprocess")
+    assert defs() is not first
+    assert defs().get_repository_def().get_job("glaive_refresh").executor_def.name == "multiprocess"
 
 
 @pytest.mark.parametrize(("scheduler", "cluster"), [
@@ -139,7 +163,8 @@ def test_libraries_import_no_dagster_and_the_location_imports_no_great_expectati
 def test_no_module_outside_the_dagster_layer_imports_dagster():
     package = Path(glaive_assets.__file__).parent
     # The shards benchmark reads the steps' times from the run's event log, which only Dagster reads.
-    dagster_layer = {package / "definitions.py", *(package / "defs").rglob("*.py"), package / "benchmarks" / "shards.py"}
+    dagster_layer = {package / "definitions.py", package / "forkserver.py", *(package / "defs").rglob("*.py"),
+                     package / "benchmarks" / "shards.py"}
     importing = sorted(
         str(path.relative_to(package)) for path in package.rglob("*.py")
         if path not in dagster_layer and re.search(r"^\s*(import dagster|from dagster)", path.read_text(), re.M)

@@ -254,12 +254,20 @@ class JsonlWriter:
 
     def write_block(self, block: bytes) -> None:
         """Write bytes of JSON lines as they are (another JSON-lines file copied in blocks, which may cut a
-        line: the file's last block ends with its newline); rows are counted by newlines."""
+        line). Its rows are not counted here: the caller, which knows the file's, adds them (add_rows)."""
         self._flush()
         self._hash.update(block)
         self._handle.write(block)
-        self.rows += block.count(b"\n")
         self.size_bytes += len(block)
+
+    def add_rows(self, rows: int) -> None:
+        self.rows += rows
+
+    def sync(self) -> None:
+        """Everything written so far on disk (atomic_file's own fsync then finds nothing left to write)."""
+        self._flush()
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
 
     def _flush(self) -> None:
         if not self._pending:

@@ -101,10 +101,9 @@ def test_a_run_killed_mid_write_keeps_the_old_files_and_the_rerun_removes_its_te
     assert problems(data_dir) == {name: {"stale"} for name in (
         "glaive_processed", "glaive_rejects", "validation_report", "anomaly_report", "bias_report", "pipeline_summary",
         "glaive_chatml", "training_set", "training_report", "export_hf", "export_openai", "export_sharegpt")}
-    # The merge had already replaced processed's view for the suite (written before processed): the old
-    # entry's view is not used (the steps read processed instead), which verify reports without failing.
-    assert ("glaive_processed/checked", "companion_unused") in {
-        (finding.name, finding.kind) for finding in verify_data_dir(data_dir)}
+    # The merge replaces nothing until its four copies are complete: processed's companions (the suite's
+    # view, the staged ChatML) are still the old entry's, and in use.
+    assert [finding for finding in verify_data_dir(data_dir) if finding.kind == "companion_unused"] == []
     assert outputs_main(["--verify", "--data-dir", str(data_dir)]) == 1
     assert "TEMP_FILE" in capsys.readouterr().out
 
