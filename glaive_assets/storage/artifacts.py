@@ -252,7 +252,7 @@ class JsonlWriter:
     def write(self, obj: Any) -> None:
         self.write_line(dumps_line(obj))
 
-    def write_block(self, block: bytes) -> None:
+    def write_block(self, block: bytes | memoryview) -> None:
         """Write bytes of JSON lines as they are (another JSON-lines file copied in blocks, which may cut a
         line). Its rows are not counted here: the caller, which knows the file's, adds them (add_rows)."""
         self._flush()

@@ -31,7 +31,7 @@ from glaive_assets.storage.stages import (
 SCRATCH_FOLDER = "processed/.shards"
 _READ_CHUNK = 1 << 20
 _WRITE_BATCH_LINES = 4096
-_COPY_CHUNK = 8 << 20
+_COPY_CHUNK = 1 << 20
 
 
 class ShardAccountingError(RuntimeError):
@@ -233,12 +233,14 @@ def check_coverage(results: list[ShardResult], raw: Artifact) -> list[ShardResul
 def _concatenate(out: JsonlWriter, files: list[ShardFile]) -> None:
     """The shard files appended, in order, in large blocks, then synced. Each must still hold the bytes its
     shard wrote, so the rows its shard counted are the rows copied."""
+    # One small buffer, reused: fresh 8 MiB blocks in four threads stayed in glibc's arenas (+90 MiB RSS).
+    buffer = bytearray(_COPY_CHUNK)
     for shard_file in files:
         copied = 0
         with open(shard_file.path, "rb") as handle:
-            while block := handle.read(_COPY_CHUNK):
-                out.write_block(block)
-                copied += len(block)
+            while size := handle.readinto(buffer):
+                out.write_block(memoryview(buffer)[:size])
+                copied += size
         if copied != shard_file.size_bytes:
             raise ShardAccountingError(f"{shard_file.path} holds {copied} bytes, but its shard wrote "
                                        f"{shard_file.size_bytes}: it was changed after the shard ended")
