@@ -74,8 +74,8 @@ def dask_executor() -> dg.ExecutorDefinition:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    # Built once per environment and process: a step process loads the location twice (the plan, then
-    # the run context), about 0.3 s each, and a fork of the preloaded server needs it not at all.
+    # Built once per environment and process: a step process loads the location twice (its plan, then its
+    # run context), about 0.3 s each, and one forked from the preloaded server (forkserver.py) finds it built.
     return _code_location(tuple(sorted(os.environ.items())))
 
 

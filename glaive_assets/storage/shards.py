@@ -231,7 +231,7 @@ def check_coverage(results: list[ShardResult], raw: Artifact) -> list[ShardResul
 
 
 def _concatenate(out: JsonlWriter, files: list[ShardFile]) -> None:
-    """The shard files appended, in order, in large blocks, then synced. Each must still hold the bytes its
+    """The shard files appended, in order, in blocks, then synced. Each must still hold the bytes its
     shard wrote, so the rows its shard counted are the rows copied."""
     # One small buffer, reused: fresh 8 MiB blocks in four threads stayed in glibc's arenas (+90 MiB RSS).
     buffer = bytearray(_COPY_CHUNK)

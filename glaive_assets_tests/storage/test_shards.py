@@ -99,6 +99,21 @@ def test_the_merge_refuses_shards_that_do_not_cover_raw_once(tmp_path):
     assert check_coverage(results[::-1], raw) == results
 
 
+def test_the_merge_refuses_a_shard_file_changed_after_its_shard_and_replaces_nothing(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    published, _, _ = merge_shards(tmp_path, raw, run_shards(tmp_path, raw, 2))
+    before = {path: (path.stat().st_ino, path.read_bytes())  # any N writes the same bytes: compare inodes too
+              for path in (published.path, published.checked.path, published.staged_chatml.path)}
+    results = run_shards(tmp_path, raw, 3)
+    with open(results[1].chatml.path, "ab") as shard_chatml:  # one line more than its shard counted
+        shard_chatml.write(b'{"messages": []}\n')
+    with pytest.raises(ShardAccountingError, match=(
+            r"shard_2_of_3\.chatml\.jsonl holds \d+ bytes, but its shard wrote \d+: it was changed after the shard ended")):
+        merge_shards(tmp_path, raw, results)
+    assert {path: (path.stat().st_ino, path.read_bytes()) for path in before} == before  # nothing replaced
+    assert list(tmp_path.rglob("*.tmp")) == []
+
+
 def test_scratch_of_finished_runs_is_removed_and_a_running_one_kept(tmp_path):
     for run_id in ("done", "running"):
         os.makedirs(run_scratch(tmp_path, run_id))
