@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from glaive_assets.alerts.send import TOKEN_ENV_VAR
 from glaive_assets.config.settings import dask_scheduler_from_env, executor_from_env
 
 # observable source assets and Output(data_version=...) are marked beta; we use them on purpose.
@@ -74,14 +75,22 @@ def dask_executor() -> dg.ExecutorDefinition:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    # Built once per environment and process: a step process loads the location twice (its plan, then its
+    # Built once per process and settings: a step process loads the location twice (its plan, then its
     # run context), about 0.3 s each, and one forked from the preloaded server (forkserver.py) finds it built.
-    return _code_location(tuple(sorted(os.environ.items())))
+    return _code_location(settings_read_while_loading())
+
+
+def settings_read_while_loading() -> tuple[tuple[str, str | bool], ...]:
+    """The environment the location is built from: GLAIVE_* and the Slack settings. The token counts
+    only as set or not (the resource reads its value when a run starts), so the cache never holds it."""
+    named = sorted((name, value) for name, value in os.environ.items()
+                   if name.startswith(("GLAIVE_", "SLACK_")) and name != TOKEN_ENV_VAR)
+    return (*named, (TOKEN_ENV_VAR, bool(os.environ.get(TOKEN_ENV_VAR, "").strip())))
 
 
 @functools.lru_cache(maxsize=4)
-def _code_location(environment: tuple[tuple[str, str], ...]) -> dg.Definitions:
-    """The location for this environment (it reads GLAIVE_* and the Slack variables while it loads)."""
+def _code_location(settings: tuple[tuple[str, str | bool], ...]) -> dg.Definitions:
+    """The location for these settings."""
     loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
     location = dg.Definitions.merge(loaded, dg.Definitions(executor=executor()))
     with warnings.catch_warnings():

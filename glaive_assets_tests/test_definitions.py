@@ -16,6 +16,7 @@ from glaive_assets.definitions import (
     artifact_policy,
     defs,
     executor,
+    settings_read_while_loading,
 )
 from glaive_assets_tests.harness.dagster_helpers import code_location
 
@@ -111,10 +112,15 @@ def test_the_fork_server_builds_the_location_once_for_every_step():
     assert result.stdout.split() == ["1", "1", "2"]
 
 
-def test_the_location_is_built_again_when_the_environment_changes(monkeypatch):
+def test_the_location_is_built_again_when_its_settings_change_and_never_keeps_the_token(monkeypatch):
     monkeypatch.setenv("GLAIVE_EXECUTOR", "in_process")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-one")
     first = defs()
     assert defs() is first
+    monkeypatch.setenv("SOMETHING_ELSE", "changed")  # not read while loading: the same location
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-two")  # still set: the same location
+    assert defs() is first
+    assert "xoxb" not in repr(settings_read_while_loading())
     monkeypatch.setenv("GLAIVE_EXECUTOR", "multiprocess")
     assert defs() is not first
     assert defs().get_repository_def().get_job("glaive_refresh").executor_def.name == "multiprocess"

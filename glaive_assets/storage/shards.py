@@ -18,12 +18,13 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glaive_assets.storage.artifacts import Artifact, JsonlWriter, ProcessedArtifact, write_jsonl, write_jsonl_at
+from glaive_assets.storage.artifacts import Artifact, JsonlWriter, ProcessedArtifact, artifact_path, write_jsonl_at
+from glaive_assets.storage.errors import path_error
 from glaive_assets.storage.stages import (
     SplitOutputs, SplitStats, companion_path, processed_artifact, raw_sources, split_lines,
 )
@@ -230,22 +231,27 @@ def check_coverage(results: list[ShardResult], raw: Artifact) -> list[ShardResul
     return ordered
 
 
-def _concatenate(out: JsonlWriter, files: list[ShardFile]) -> None:
+def _concatenate(out: JsonlWriter, files: list[ShardFile], path: Path, name: str) -> None:
     """The shard files appended, in order, in blocks, then synced. Each must still hold the bytes its
     shard wrote, so the rows its shard counted are the rows copied."""
     # One small buffer, reused: fresh 8 MiB blocks in four threads stayed in glibc's arenas (+90 MiB RSS).
     buffer = bytearray(_COPY_CHUNK)
-    for shard_file in files:
-        copied = 0
-        with open(shard_file.path, "rb") as handle:
-            while size := handle.readinto(buffer):
-                out.write_block(memoryview(buffer)[:size])
-                copied += size
-        if copied != shard_file.size_bytes:
-            raise ShardAccountingError(f"{shard_file.path} holds {copied} bytes, but its shard wrote "
-                                       f"{shard_file.size_bytes}: it was changed after the shard ended")
-        out.add_rows(shard_file.rows)
-    out.sync()
+    try:
+        for shard_file in files:
+            copied = 0
+            with open(shard_file.path, "rb") as handle:
+                while size := handle.readinto(buffer):
+                    out.write_block(memoryview(buffer)[:size])
+                    copied += size
+            if copied != shard_file.size_bytes:
+                raise ShardAccountingError(f"{shard_file.path} holds {copied} bytes, but its shard wrote "
+                                           f"{shard_file.size_bytes}: it was changed after the shard ended")
+            out.add_rows(shard_file.rows)
+        out.sync()
+    except OSError as error:
+        if error.filename is None:  # a write names no file (a full disk): name this copy's, not another's
+            raise path_error(error, path, name) from None
+        raise
 
 
 def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> tuple[ProcessedArtifact, Artifact, SplitStats]:
@@ -256,17 +262,17 @@ def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> t
     and processed and rejects last. A kill during the copies leaves every published file as it was."""
     ordered = check_coverage(results, raw)
     ordered[0].plan.raw.check(raw.path.stat())
-    targets: dict[str, AbstractContextManager[JsonlWriter]] = {  # in the order they replace the published files
-        "checked": write_jsonl_at(companion_path(data_dir, "checked"), "checked"),
-        "chatml": write_jsonl_at(companion_path(data_dir, "staged_chatml"), "staged_chatml"),
-        "processed": write_jsonl(data_dir, "glaive_processed"),
-        "rejects": write_jsonl(data_dir, "glaive_rejects"),
+    targets = {  # kind -> (path, name), in the order they replace the published files
+        "checked": (companion_path(data_dir, "checked"), "checked"),
+        "chatml": (companion_path(data_dir, "staged_chatml"), "staged_chatml"),
+        "processed": (artifact_path(data_dir, "glaive_processed"), "glaive_processed"),
+        "rejects": (artifact_path(data_dir, "glaive_rejects"), "glaive_rejects"),
     }
     with ExitStack() as replaces:  # exits last-in first-out: enter in reverse to replace in `targets` order
-        writers = {kind: replaces.enter_context(targets[kind]) for kind in reversed(targets)}
+        writers = {kind: replaces.enter_context(write_jsonl_at(*targets[kind])) for kind in reversed(targets)}
         with ThreadPoolExecutor(len(writers), thread_name_prefix="merge") as pool:
-            copies = [pool.submit(_concatenate, writers[kind], [getattr(result, kind) for result in ordered])
-                      for kind in targets]
+            copies = [pool.submit(_concatenate, writers[kind], [getattr(result, kind) for result in ordered],
+                                  *targets[kind]) for kind in targets]
             for copy in copies:
                 copy.result()
     checked, chatml, processed, rejects = (writers[kind].artifact for kind in targets)

@@ -2,11 +2,14 @@
 rows, and the merged files are byte-identical to the single pass for any number of shards."""
 
 import dataclasses
+import errno
 import os
 
 import pytest
 
 from glaive_assets.config.settings import SourceSettings
+from glaive_assets.storage.artifacts import JsonlWriter, artifact_path
+from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.manifest import load_artifact, update_manifest
 from glaive_assets.storage.shards import (
     ShardAccountingError, check_coverage, merge_shards, plan_shards, remove_finished_scratch, run_scratch,
@@ -112,6 +115,26 @@ def test_the_merge_refuses_a_shard_file_changed_after_its_shard_and_replaces_not
         merge_shards(tmp_path, raw, results)
     assert {path: (path.stat().st_ino, path.read_bytes()) for path in before} == before  # nothing replaced
     assert list(tmp_path.rglob("*.tmp")) == []
+
+
+@pytest.mark.parametrize(("failing", "named"), [
+    ("glaive_processed.checked", "checked"), ("glaive_chatml", "staged_chatml"),
+    ("glaive_processed.jsonl", "glaive_processed"), ("glaive_rejects", "glaive_rejects")])
+def test_a_full_disk_during_the_merge_names_the_file_whose_copy_failed(tmp_path, monkeypatch, failing, named):
+    raw = raw_with_quirks(tmp_path)
+    results = run_shards(tmp_path, raw, 2)
+    write_block = JsonlWriter.write_block
+
+    def fill_the_disk(writer, block):
+        if failing in writer._handle.name:
+            raise OSError(errno.ENOSPC, "No space left on device")  # a write's error names no file
+        write_block(writer, block)
+
+    monkeypatch.setattr(JsonlWriter, "write_block", fill_the_disk)
+    with pytest.raises(StorageError, match=rf"^cannot write {named} at \S+: no space left on the device$"):
+        merge_shards(tmp_path, raw, results)
+    assert list(tmp_path.rglob("*.tmp")) == []
+    assert not artifact_path(tmp_path, "glaive_processed").exists()
 
 
 def test_scratch_of_finished_runs_is_removed_and_a_running_one_kept(tmp_path):
