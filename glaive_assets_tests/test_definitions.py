@@ -114,13 +114,13 @@ def test_the_fork_server_builds_the_location_once_for_every_step():
 
 def test_the_location_is_built_again_when_its_settings_change_and_never_keeps_the_token(monkeypatch):
     monkeypatch.setenv("GLAIVE_EXECUTOR", "in_process")
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-one")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "test-token-value-one")
     first = defs()
     assert defs() is first
     monkeypatch.setenv("SOMETHING_ELSE", "changed")  # not read while loading: the same location
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-two")  # still set: the same location
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "test-token-value-two")  # still set: the same location
     assert defs() is first
-    assert "xoxb" not in repr(settings_read_while_loading())
+    assert "test-token-value" not in repr(settings_read_while_loading())
     monkeypatch.setenv("GLAIVE_EXECUTOR", "multiprocess")
     assert defs() is not first
     assert defs().get_repository_def().get_job("glaive_refresh").executor_def.name == "multiprocess"

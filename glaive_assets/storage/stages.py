@@ -238,7 +238,8 @@ def split_qa_stats(raw: Artifact, processed: Artifact,
         stats = PipelineStats.from_json(recorded["pipeline"])
         if (stats.processed_rows, stats.reject_rows) == (processed.rows, rejects.rows):
             return stats, recorded["processed_by_source"], recorded["rejected_by_source"]
-    processed_tally, rejected_tally = SourceTally(raw_sources(raw)), SourceTally(raw_sources(raw))
+    sources = raw_sources(raw)
+    processed_tally, rejected_tally = SourceTally(sources), SourceTally(sources)
     stats = compute_pipeline_stats(processed_tally.counted(processed.iter_records()),
                                    rejected_tally.counted(rejects.iter_records()))
     return stats, processed_tally.counts, rejected_tally.counts
