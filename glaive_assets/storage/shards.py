@@ -1,11 +1,13 @@
-"""The processed/rejects split in shards (no Dagster): raw's lines cut into N contiguous ranges, each
-transformed on its own into scratch files, then merged in shard order into glaive_processed and
-glaive_rejects, with processed's companions (the suite's view and the staged ChatML: storage/stages.py).
+"""The processed/rejects split in shards (no Dagster): raw's bytes cut into N contiguous ranges at line
+starts, each transformed on its own into scratch files, then merged in shard order into glaive_processed
+and glaive_rejects, with processed's companions (the suite's view and the staged ChatML: storage/stages.py).
 
 glaive_raw is written in source_index order, so each shard is a source_index range, and the merged files
-hold every row in raw's order: byte-identical to a single pass, whatever N. Row accounting is checked
-twice: each shard must read exactly its planned lines and route each to exactly one of its two files,
-and the shards must cover raw's lines 0..rows-1 once each.
+hold every row in raw's order: byte-identical to a single pass, whatever N. The plan cuts by bytes, not by
+rows: it seeks to each cut and reads on to the next line start, so it never reads raw through (a line
+count would be a pass over the whole file), and near-equal bytes are near-equal work. Row accounting is
+checked twice: each shard must read exactly its byte range and route each line to exactly one of its two
+files, and the shards must cover raw's bytes once each and read raw's rows between them.
 
 Scratch files live under the data dir (processed/.shards/<run id>/), so every step of the run, in any
 process, reaches them; only the merge publishes, atomically, through the artifact writer. They are not
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,6 @@ from glaive_assets.storage.stages import (
 )
 
 SCRATCH_FOLDER = "processed/.shards"
-_READ_CHUNK = 1 << 20
 _WRITE_BATCH_LINES = 4096
 _COPY_CHUNK = 1 << 20
 
@@ -61,21 +63,15 @@ class RawIdentity:
 
 @dataclass(frozen=True)
 class ShardPlan:
-    """Shard `index` of `count`: raw's lines [first_line, stop_line), at bytes [start_byte, stop_byte)."""
+    """Shard `index` of `count`: raw's bytes [start_byte, stop_byte), which start and end at line starts."""
 
     index: int
     count: int
     raw: RawIdentity
-    first_line: int
-    stop_line: int
     start_byte: int
     stop_byte: int
     scratch: Path  # this run's scratch folder
     sources: tuple[dict[str, Any], ...] = ()  # several sources: RawArtifact.sources, to count rows per source
-
-    @property
-    def rows(self) -> int:
-        return self.stop_line - self.first_line
 
     @property
     def key(self) -> str:
@@ -102,6 +98,7 @@ class ShardResult:
     """What one shard wrote: a file for each of SHARD_FILES, and what it saw."""
 
     plan: ShardPlan
+    rows: int  # raw lines read
     processed: ShardFile
     rejects: ShardFile
     chatml: ShardFile
@@ -129,48 +126,43 @@ def remove_finished_scratch(data_dir: Path, is_finished: Callable[[str], bool]) 
     return removed
 
 
-def _line_offsets(path: Path, line_numbers: list[int]) -> list[int]:
-    """The byte offset where each of the given (ascending) line numbers starts; one streamed pass."""
-    offsets, wanted = [], iter(line_numbers)
-    target = next(wanted, None)
-    line, position = 0, 0
+def _line_starts_from(path: Path, positions: list[int]) -> list[int]:
+    """For each byte position, the first line start at or after it (a seek and the rest of one line)."""
+    starts = []
     with open(path, "rb") as handle:
-        while target is not None and (chunk := handle.read(_READ_CHUNK)):
-            start = 0
-            while target is not None and line + chunk.count(b"\n", start) >= target:
-                while line < target:  # walk to the newline that ends line target-1
-                    start = chunk.index(b"\n", start) + 1
-                    line += 1
-                offsets.append(position + start)
-                target = next(wanted, None)
-            line += chunk.count(b"\n", start)
-            position += len(chunk)
-    return offsets
+        for position in positions:
+            handle.seek(position - 1)  # the byte before: a newline there makes `position` a line start
+            starts.append(position - 1 + len(handle.readline()))
+    return starts
 
 
 def plan_shards(raw: Artifact, count: int, scratch: Path) -> list[ShardPlan]:
-    """Cut raw's lines into `count` contiguous ranges of near-equal rows (no more shards than rows)."""
+    """Cut raw's bytes into `count` contiguous ranges of near-equal size, at line starts (fewer when
+    raw has fewer lines, or lines longer than a range)."""
     if count < 1:
         raise ValueError(f"the number of shards must be >= 1, got {count}")
     identity = RawIdentity.of(raw)
     count = max(1, min(count, raw.rows))
-    bounds = [raw.rows * index // count for index in range(count + 1)]
-    inner = _line_offsets(raw.path, bounds[1:-1])
-    if len(inner) != count - 1:
-        raise ShardAccountingError(f"{raw.path} holds fewer lines than the {raw.rows} its manifest records")
-    offsets = [0, *inner, raw.size_bytes]
-    return [ShardPlan(index, count, identity, bounds[index], bounds[index + 1], offsets[index], offsets[index + 1],
-                      scratch, raw_sources(raw)) for index in range(count)]
+    cuts = _line_starts_from(raw.path, [raw.size_bytes * index // count for index in range(1, count)])
+    stops = sorted({*cuts, raw.size_bytes} - {0}) or [raw.size_bytes]
+    starts = [0, *stops[:-1]]
+    return [ShardPlan(index, len(stops), identity, start, stop, scratch, raw_sources(raw))
+            for index, (start, stop) in enumerate(zip(starts, stops))]
 
 
-def _iter_range(handle, start_byte: int, stop_byte: int) -> Iterator[bytes]:
-    handle.seek(start_byte)
-    position = start_byte
-    for line in handle:
-        if position >= stop_byte:
-            return
-        position += len(line)
-        yield line
+class _RangeReader:
+    """The lines of a byte range; `position` is where the last line read ended."""
+
+    def __init__(self, handle, start_byte: int, stop_byte: int) -> None:
+        self._handle, self.position, self._stop = handle, start_byte, stop_byte
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._handle.seek(self.position)
+        for line in self._handle:
+            if self.position >= self._stop:
+                return
+            self.position += len(line)
+            yield line
 
 
 class _ScratchWriter:
@@ -204,31 +196,44 @@ def transform_shard(plan: ShardPlan) -> ShardResult:
     plan.scratch.mkdir(parents=True, exist_ok=True)
     stats = SplitStats()
     writers = {kind: _ScratchWriter(plan.file(kind)) for kind in SHARD_FILES}
+    read = 0
     try:
         with open(plan.raw.path, "rb") as raw:
             plan.raw.check(os.fstat(raw.fileno()))
-            read = split_lines(_iter_range(raw, plan.start_byte, plan.stop_byte), SplitOutputs(**writers), stats,
-                               plan.sources)
+            lines = _RangeReader(raw, plan.start_byte, plan.stop_byte)
+            read = split_lines(lines, SplitOutputs(**writers), stats, plan.sources)
     finally:
-        result = ShardResult(plan, **{kind: writer.close() for kind, writer in writers.items()}, stats=stats)
-    if read != plan.rows or result.processed.rows + result.rejects.rows != plan.rows:
-        raise ShardAccountingError(
-            f"{plan.key} (raw lines {plan.first_line}..{plan.stop_line - 1}) should hold {plan.rows} rows, but "
-            f"{read} were read, {result.processed.rows} processed + {result.rejects.rows} rejected")
+        result = ShardResult(plan, read, **{kind: writer.close() for kind, writer in writers.items()}, stats=stats)
+    if lines.position != plan.stop_byte:
+        raise ShardAccountingError(f"{plan.key} read raw bytes {plan.start_byte}..{lines.position}, not its range "
+                                   f"{plan.start_byte}..{plan.stop_byte}: the range does not end at a line start")
+    if result.processed.rows + result.rejects.rows != read:
+        raise ShardAccountingError(f"{plan.key} (raw bytes {plan.start_byte}..{plan.stop_byte}) read {read} rows, "
+                                   f"but wrote {result.processed.rows} processed + {result.rejects.rows} rejected")
     return result
 
 
 def check_coverage(results: list[ShardResult], raw: Artifact) -> list[ShardResult]:
-    """The shards in order, when they cover raw's lines 0..rows-1 exactly once; otherwise raise."""
+    """The shards in order, when they cover raw's bytes once each and read its rows between them;
+    otherwise raise."""
     ordered = sorted(results, key=lambda result: result.plan.index)
-    ranges = [(result.plan.first_line, result.plan.stop_line) for result in ordered]
+    ranges = [(result.plan.start_byte, result.plan.stop_byte) for result in ordered]
     stops = [0, *(stop for _, stop in ranges)]
-    contiguous = all(first == stops[index] for index, (first, _) in enumerate(ranges))
+    contiguous = all(start == stops[index] for index, (start, _) in enumerate(ranges))
     complete = [result.plan.index for result in ordered] == list(range(len(ordered))) and all(
         result.plan.count == len(ordered) for result in ordered)
-    if not ordered or not contiguous or not complete or stops[-1] != raw.rows:
-        raise ShardAccountingError(f"the shards cover raw lines {ranges}, not 0..{raw.rows - 1} once each")
+    if not ordered or not contiguous or not complete or stops[-1] != raw.size_bytes:
+        raise ShardAccountingError(f"the shards cover raw bytes {ranges}, not 0..{raw.size_bytes} once each")
+    read = sum(result.rows for result in ordered)
+    if read != raw.rows:
+        raise ShardAccountingError(f"the shards read {read} rows from raw, but its manifest records {raw.rows}")
     return ordered
+
+
+def line_ranges(ordered: list[ShardResult]) -> list[tuple[int, int]]:
+    """Each shard's raw lines [first, stop), from the rows the shards before it read."""
+    stops = list(accumulate(result.rows for result in ordered))
+    return list(zip([0, *stops[:-1]], stops))
 
 
 def _concatenate(out: JsonlWriter, files: list[ShardFile], path: Path, name: str) -> None:

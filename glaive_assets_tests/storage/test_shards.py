@@ -1,9 +1,10 @@
-"""The transform in shards, without Dagster: plans cut raw at line boundaries, every shard accounts for its
-rows, and the merged files are byte-identical to the single pass for any number of shards."""
+"""The transform in shards, without Dagster: plans cut raw's bytes at line starts, every shard accounts for
+its rows, and the merged files are byte-identical to the single pass for any number of shards."""
 
 import dataclasses
 import errno
 import os
+import re
 
 import pytest
 
@@ -12,7 +13,7 @@ from glaive_assets.storage.artifacts import JsonlWriter, artifact_path
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.manifest import load_artifact, update_manifest
 from glaive_assets.storage.shards import (
-    ShardAccountingError, check_coverage, merge_shards, plan_shards, remove_finished_scratch, run_scratch,
+    ShardAccountingError, check_coverage, line_ranges, merge_shards, plan_shards, remove_finished_scratch, run_scratch,
     scratch_root, transform_shard,
 )
 from glaive_assets.storage.stages import split_raw, write_raw
@@ -35,22 +36,52 @@ def run_shards(data_dir, raw, count):
     return [transform_shard(plan) for plan in plans]
 
 
-def test_plans_cut_raw_into_contiguous_line_ranges_at_line_starts(tmp_path):
-    raw = raw_with_quirks(tmp_path)  # 63 rows
-    plans = plan_shards(raw, 4, tmp_path / "scratch")
-    assert [(plan.first_line, plan.stop_line) for plan in plans] == [(0, 15), (15, 31), (31, 47), (47, 63)]
+def line_starts(raw):
     body = raw.path.read_bytes()
-    line_starts = [0] + [index + 1 for index, byte in enumerate(body) if byte == ord("\n")]
-    assert [(plan.start_byte, plan.stop_byte) for plan in plans] == [
-        (line_starts[plan.first_line], line_starts[plan.stop_line]) for plan in plans]
+    return [0] + [index + 1 for index, byte in enumerate(body) if byte == ord("\n")]
+
+
+def test_plans_cut_raw_into_contiguous_byte_ranges_of_near_equal_size_at_line_starts(tmp_path):
+    raw = raw_with_quirks(tmp_path)  # 63 rows
+    starts = line_starts(raw)
+    plans = plan_shards(raw, 4, tmp_path / "scratch")
     assert [plan.key for plan in plans] == ["shard_1_of_4", "shard_2_of_4", "shard_3_of_4", "shard_4_of_4"]
+    assert [plan.start_byte for plan in plans] == [0] + [plan.stop_byte for plan in plans[:-1]]
+    assert plans[-1].stop_byte == raw.size_bytes
+    longest_line = max(stop - start for start, stop in zip(starts, starts[1:]))
+    for index, plan in enumerate(plans):
+        assert plan.stop_byte in starts  # each range ends (and so the next begins) at a line start
+        cut = raw.size_bytes * (index + 1) // 4
+        assert cut <= plan.stop_byte < cut + longest_line  # the first line start at or after the cut
+
+
+def test_a_cut_on_a_line_start_stays_there(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    starts = line_starts(raw)
+    exact = dataclasses.replace(raw, size_bytes=2 * starts[10])  # the one cut falls on line 10's start
+    assert [(plan.start_byte, plan.stop_byte) for plan in plan_shards(exact, 2, tmp_path)][0] == (0, starts[10])
 
 
 def test_never_more_shards_than_rows_and_at_least_one(tmp_path):
     raw = write_raw(tmp_path, [(index, row) for index, row in enumerate(sample_rows(3, seed=1))], SOURCE)
-    assert [(plan.first_line, plan.stop_line) for plan in plan_shards(raw, 8, tmp_path)] == [(0, 1), (1, 2), (2, 3)]
+    starts = line_starts(raw)
+    assert starts[1] < raw.size_bytes // 3 < starts[2] < 2 * raw.size_bytes // 3  # the premise: a long last line
+    plans = plan_shards(raw, 8, tmp_path)
+    # 8 shards asked, 3 cuts at most: at 1/3 and 2/3 of the bytes, both inside a line, so 2 ranges
+    assert [(plan.start_byte, plan.stop_byte) for plan in plans] == [(0, starts[2]), (starts[2], starts[3])]
+    assert [plan.key for plan in plans] == ["shard_1_of_2", "shard_2_of_2"]
     with pytest.raises(ValueError, match="the number of shards must be >= 1, got 0"):
         plan_shards(raw, 0, tmp_path)
+
+
+def test_an_empty_raw_is_one_empty_shard(tmp_path):
+    raw = write_raw(tmp_path, [], SOURCE)
+    update_manifest(tmp_path, [raw])
+    raw = load_artifact(tmp_path, "glaive_raw")
+    results = run_shards(tmp_path, raw, 4)
+    assert [(result.plan.key, result.rows) for result in results] == [("shard_1_of_1", 0)]
+    processed, rejects, _ = merge_shards(tmp_path, raw, results)
+    assert (processed.rows, rejects.rows, processed.path.read_bytes()) == (0, 0, b"")
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 7])
@@ -70,15 +101,17 @@ def test_merged_shards_are_byte_identical_to_the_single_pass(tmp_path, count):
     assert (processed.rows, rejects.rows) == (60, 3)
     assert stats == single_stats
     assert [result.processed.rows + result.rejects.rows for result in results] == [
-        result.plan.rows for result in results]
+        result.rows for result in results]
+    assert sum(result.rows for result in results) == 63
 
 
-def test_a_shard_that_reads_other_than_its_planned_rows_fails(tmp_path):
+def test_a_shard_whose_range_ends_inside_a_line_fails(tmp_path):
     raw = raw_with_quirks(tmp_path)
     plan = plan_shards(raw, 2, tmp_path / "scratch")[0]
-    wrong = dataclasses.replace(plan, stop_line=plan.stop_line + 1)
+    wrong = dataclasses.replace(plan, stop_byte=plan.stop_byte + 1)  # the next shard's first line, plus one byte
     with pytest.raises(ShardAccountingError, match=(
-            r"^shard_1_of_2 \(raw lines 0\.\.31\) should hold 32 rows, but 31 were read, 31 processed \+ 0 rejected$")):
+            rf"^shard_1_of_2 read raw bytes 0\.\.\d+, not its range 0\.\.{plan.stop_byte + 1}: "
+            r"the range does not end at a line start$")):
         transform_shard(wrong)
 
 
@@ -93,13 +126,24 @@ def test_a_shard_refuses_a_raw_file_replaced_after_the_plan(tmp_path):
 def test_the_merge_refuses_shards_that_do_not_cover_raw_once(tmp_path):
     raw = raw_with_quirks(tmp_path)
     results = run_shards(tmp_path, raw, 3)
-    with pytest.raises(ShardAccountingError, match=r"cover raw lines \[\(0, 21\), \(42, 63\)\], not 0\.\.62 once each"):
+    first, second, third = ((result.plan.start_byte, result.plan.stop_byte) for result in results)
+    with pytest.raises(ShardAccountingError, match=re.escape(
+            f"cover raw bytes {[first, third]}, not 0..{raw.size_bytes} once each")):
         check_coverage([results[0], results[2]], raw)
-    with pytest.raises(ShardAccountingError, match=r"cover raw lines \[\(0, 21\), \(0, 21\), \(21, 42\)"):
+    with pytest.raises(ShardAccountingError, match=re.escape(f"cover raw bytes {[first, first, second]}")):
         check_coverage([results[0], results[0], results[1]], raw)
-    with pytest.raises(ShardAccountingError, match=r"cover raw lines \[\], not 0\.\.62"):
+    with pytest.raises(ShardAccountingError, match=rf"cover raw bytes \[\], not 0\.\.{raw.size_bytes}"):
         check_coverage([], raw)
     assert check_coverage(results[::-1], raw) == results
+
+
+def test_the_merge_refuses_shards_that_read_other_than_raws_rows(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    results = run_shards(tmp_path, raw, 3)
+    recorded_more = dataclasses.replace(raw, rows=raw.rows + 1)  # a manifest that records a row the file lacks
+    with pytest.raises(ShardAccountingError, match=r"^the shards read 63 rows from raw, but its manifest records 64$"):
+        merge_shards(tmp_path, recorded_more, results)
+    assert not artifact_path(tmp_path, "glaive_processed").exists()
 
 
 def test_the_merge_refuses_a_shard_file_changed_after_its_shard_and_replaces_nothing(tmp_path):
@@ -149,7 +193,9 @@ def test_scratch_of_finished_runs_is_removed_and_a_running_one_kept(tmp_path):
 def test_shard_files_hold_their_range_in_order(tmp_path):
     raw = raw_with_quirks(tmp_path)
     results = run_shards(tmp_path, raw, 2)
-    for result in results:
+    ranges = line_ranges(results)
+    assert ranges[0][0] == 0 and ranges[0][1] == ranges[1][0] and ranges[1][1] == 63
+    for result, (first, stop) in zip(results, ranges):
         indices = sorted([line["source_index"] for line in read_lines(result.processed.path)]
                          + [line["source_index"] for line in read_lines(result.rejects.path)])
-        assert indices == list(range(result.plan.first_line, result.plan.stop_line))
+        assert indices == list(range(first, stop))

@@ -25,7 +25,9 @@ from glaive_assets.defs.transform.shards import (
 )
 from glaive_assets.storage.artifacts import Artifact, ProcessedArtifact, RawArtifact
 from glaive_assets.storage.by_source import source_accounting
-from glaive_assets.storage.shards import ShardAccountingError, ShardResult, merge_shards, remove_run_scratch
+from glaive_assets.storage.shards import (
+    ShardAccountingError, ShardResult, check_coverage, merge_shards, remove_run_scratch,
+)
 from glaive_assets.storage.stages import SplitStats, split_raw, write_chatml
 
 TRANSFORM_GROUP = "transform"
@@ -81,11 +83,12 @@ def _published(glaive_raw: RawArtifact, processed: Artifact, rejects: Artifact, 
 def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact,
                            shards: list[ShardResult]):
     try:
-        processed, rejects, stats = merge_shards(storage.root, glaive_raw, shards)
+        ordered = check_coverage(shards, glaive_raw)
+        processed, rejects, stats = merge_shards(storage.root, glaive_raw, ordered)
     except ShardAccountingError as error:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
     remove_run_scratch(storage.root, context.run.run_id)
-    yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(shards)})
+    yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(ordered)})
 
 
 def _sharded_transform() -> dg.AssetsDefinition:

@@ -16,7 +16,7 @@ from glaive_assets.config.settings import shards_from_env
 from glaive_assets.defs.resources import SHARD_IO_MANAGER, GlaiveStorage
 from glaive_assets.storage.artifacts import RawArtifact
 from glaive_assets.storage.shards import (
-    ShardAccountingError, ShardPlan, ShardResult, plan_shards, remove_finished_scratch, run_scratch, transform_shard as run_shard,
+    ShardAccountingError, ShardPlan, ShardResult, line_ranges, plan_shards, remove_finished_scratch, run_scratch, transform_shard as run_shard,
 )
 
 
@@ -52,8 +52,8 @@ def plan_transform_shards(context: dg.OpExecutionContext, config: ShardConfig, s
         plans = plan_shards(glaive_raw, config.resolve(), run_scratch(storage.root, context.run.run_id))
     except ShardAccountingError as error:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
-    context.log.info(f"{glaive_raw.rows:,} raw rows in {len(plans)} shard(s): "
-                     + ", ".join(f"{plan.first_line}..{plan.stop_line - 1}" for plan in plans))
+    context.log.info(f"{glaive_raw.rows:,} raw rows ({glaive_raw.size_bytes:,} bytes) in {len(plans)} shard(s), "
+                     "raw bytes " + ", ".join(f"{plan.start_byte:,}..{plan.stop_byte:,}" for plan in plans))
     for plan in plans:
         yield dg.DynamicOutput(plan, mapping_key=plan.key)
 
@@ -67,11 +67,12 @@ def transform_shard(plan: ShardPlan) -> ShardResult:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
 
 
-def shard_table(results: list[ShardResult]) -> dg.MetadataValue:
-    """Each shard's raw lines and what became of them, as a Markdown table."""
-    lines = ["| shard | raw lines | rows | processed | rejected |", "|---|---|---:|---:|---:|"]
-    for result in sorted(results, key=lambda result: result.plan.index):
+def shard_table(ordered: list[ShardResult]) -> dg.MetadataValue:
+    """Each shard's raw lines and what became of them, as a Markdown table (shards in order)."""
+    lines = ["| shard | raw lines | raw bytes | rows | processed | rejected |", "|---|---|---|---:|---:|---:|"]
+    for result, (first, stop) in zip(ordered, line_ranges(ordered)):
         plan = result.plan
-        lines.append(f"| {plan.index + 1} of {plan.count} | {plan.first_line:,}..{plan.stop_line - 1:,} | "
-                     f"{plan.rows:,} | {result.processed.rows:,} | {result.rejects.rows:,} |")
+        lines.append(f"| {plan.index + 1} of {plan.count} | {first:,}..{stop - 1:,} | "
+                     f"{plan.start_byte:,}..{plan.stop_byte:,} | {result.rows:,} | {result.processed.rows:,} | "
+                     f"{result.rejects.rows:,} |")
     return dg.MetadataValue.md("\n".join(lines))

@@ -66,11 +66,18 @@ def test_each_shard_accounts_for_its_rows_in_the_metadata(instance, data_dir):
     metadata = materializations(result)["glaive_processed"].metadata
     processed, rejected = metadata["processed_rows"].value, metadata["rejected_rows"].value
     table = metadata["shards"].value.splitlines()
-    assert table[:2] == ["| shard | raw lines | rows | processed | rejected |", "|---|---|---:|---:|---:|"]
-    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in table[2:]]
-    assert [row[:3] for row in cells] == [["1 of 2", "0..24", "25"], ["2 of 2", "25..49", "25"]]
-    assert sum(int(row[3]) for row in cells) == processed and sum(int(row[4]) for row in cells) == rejected
-    assert all(int(row[3]) + int(row[4]) == 25 for row in cells)
+    assert table[:2] == ["| shard | raw lines | raw bytes | rows | processed | rejected |",
+                         "|---|---|---|---:|---:|---:|"]
+    cells = [[cell.strip().replace(",", "") for cell in line.strip("|").split("|")] for line in table[2:]]
+    raw = (data_dir / ARTIFACT_PATHS["glaive_raw"]).read_bytes()
+    starts = [0] + [index + 1 for index, byte in enumerate(raw) if byte == ord("\n")]
+    middle = starts.index(int(cells[0][2].split("..")[1]))  # the cut: a line start, near half of raw's bytes
+    assert abs(starts[middle] - len(raw) / 2) < max(b - a for a, b in zip(starts, starts[1:]))
+    assert [row[:4] for row in cells] == [
+        ["1 of 2", f"0..{middle - 1}", f"0..{starts[middle]}", str(middle)],
+        ["2 of 2", f"{middle}..49", f"{starts[middle]}..{len(raw)}", str(50 - middle)]]
+    assert sum(int(row[4]) for row in cells) == processed and sum(int(row[5]) for row in cells) == rejected
+    assert all(int(row[4]) + int(row[5]) == int(row[3]) for row in cells)
 
 
 def test_a_finished_runs_leftover_shards_are_removed(instance, data_dir):
