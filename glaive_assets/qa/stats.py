@@ -95,6 +95,10 @@ class PipelineStats(TurnAndCallTotals):
         """Every raw row ends in exactly one of processed or rejects."""
         return self.processed_rows + self.reject_rows
 
+    def slice_counts(self, slice_name: str) -> dict[Any, int]:
+        """The processed records of each value of a slice (by slice_key), for the values that occur."""
+        return {key: value_stats.count for key, value_stats in self.slices[slice_name].items() if value_stats.count}
+
     def slice_count(self, slice_name: str, value: Any) -> int:
         value_stats = self.slices[slice_name].get(slice_key(value))
         return value_stats.count if value_stats else 0

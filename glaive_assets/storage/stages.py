@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -131,15 +130,10 @@ def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], settings: SourceS
 
 @dataclass
 class SplitStats:
-    """What the processed/rejects split saw: the metadata tables' counts (row counts are the artifacts'),
-    and every figure the QA reports need (`qa`), gathered as the records were written."""
+    """What the processed/rejects split saw, gathered as the records were written: every figure the QA
+    reports and the transform's metadata tables need (`qa`; row counts are the artifacts'), and with
+    several sources the rows of each."""
 
-    complexity_tiers: Counter = field(default_factory=Counter)
-    turn_buckets: Counter = field(default_factory=Counter)
-    call_buckets: Counter = field(default_factory=Counter)
-    reject_reasons: Counter = field(default_factory=Counter)
-    validation_errors: Counter = field(default_factory=Counter)
-    structure_warnings: Counter = field(default_factory=Counter)
     # Several sources only: per source (in order), the processed and the rejected rows.
     processed_by_source: list[int] = field(default_factory=list)
     rejected_by_source: list[int] = field(default_factory=list)
@@ -147,9 +141,6 @@ class SplitStats:
 
     def add(self, other: SplitStats) -> None:
         """Count what another shard saw too."""
-        for name in ("complexity_tiers", "turn_buckets", "call_buckets", "reject_reasons", "validation_errors",
-                     "structure_warnings"):
-            getattr(self, name).update(getattr(other, name))
         for name in ("processed_by_source", "rejected_by_source"):
             mine, theirs = getattr(self, name), getattr(other, name)
             setattr(self, name, [a + b for a, b in zip(mine, theirs)] if mine else list(theirs))
@@ -195,11 +186,6 @@ def split_lines(raw_lines: Iterable[bytes], out: SplitOutputs, stats: SplitStats
         outcome = raw_outcome(orjson.loads(line))
         if outcome.processed is not None:
             record = outcome.processed
-            stats.complexity_tiers[record["complexity_tier"]] += 1
-            stats.turn_buckets[record["turn_bucket"]] += 1
-            stats.call_buckets[record["call_bucket"]] += 1
-            stats.validation_errors.update(record["validation_errors"])
-            stats.structure_warnings.update(record["structure_warnings"])
             add_processed(stats.qa, record)
             if sources:
                 processed_tally.add(record["source_index"])
@@ -207,7 +193,6 @@ def split_lines(raw_lines: Iterable[bytes], out: SplitOutputs, stats: SplitStats
             out.chatml.write_line(dumps_line(to_chatml(record)))
             out.checked.write_line(dumps_line(checked_view(record)))
         else:
-            stats.reject_reasons.update(outcome.reject["reasons"])
             add_reject(stats.qa, outcome.reject)
             if sources:
                 rejected_tally.add(outcome.reject["source_index"])

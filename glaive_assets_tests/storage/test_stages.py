@@ -46,8 +46,8 @@ def test_every_raw_line_lands_in_processed_or_rejects_and_chatml_follows_process
     assert all(reject["reasons"] for reject in reject_lines)
     assert raw.rows == 303
     assert (processed.rows, rejects.rows) == (len(processed_indices), len(reject_lines))
-    assert sum(stats.complexity_tiers.values()) == processed.rows
-    assert sum(stats.reject_reasons.values()) >= rejects.rows
+    assert sum(stats.qa.slice_counts("complexity_tier").values()) == processed.rows
+    assert sum(stats.qa.reject_reasons.values()) >= rejects.rows
     assert [c["metadata"]["source_index"] for c in read_lines(chatml.path)] == processed_indices
     assert preview == read_lines(chatml.path)[:3]
     assert (tmp_path / ARTIFACT_PATHS["glaive_chatml"]).exists()
@@ -77,7 +77,7 @@ def test_a_row_over_the_limit_is_the_same_reject_whichever_reader_read_it(tmp_pa
         assert [line["source_index"] for line in read_lines(processed.path)] == [0]
         assert read_lines(rejects.path) == [{"source_index": 1, "record_id": too_large["sha256"][:32],
                                              "reasons": [reasons.ROW_TOO_LARGE], "raw": too_large, "features": None}]
-        assert stats.reject_reasons == {reasons.ROW_TOO_LARGE: 1}
+        assert stats.qa.reject_reasons == {reasons.ROW_TOO_LARGE: 1}
 
 
 def test_the_row_limit_comes_from_glaive_max_row_bytes(monkeypatch):

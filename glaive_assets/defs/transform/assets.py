@@ -72,7 +72,7 @@ def _published(glaive_raw: RawArtifact, processed: Artifact, rejects: Artifact, 
     yield output(processed, {**artifact_metadata(processed, PROCESSED_COLUMNS), **accounting,
                              **_processed_tables(stats)}, output_name="glaive_processed")
     rejects_metadata = {**artifact_metadata(rejects, REJECT_COLUMNS), **accounting,
-                        "top_reject_reasons": counts_table(stats.reject_reasons, "reason", limit=15)}
+                        "top_reject_reasons": counts_table(stats.qa.reject_reasons, "reason", limit=15)}
     yield output(rejects, rejects_metadata, output_name="glaive_rejects")
 
 
@@ -119,12 +119,13 @@ processed_and_rejects = _one_step_transform() if executor_from_env() == "dask" e
 
 
 def _processed_tables(stats: SplitStats) -> dict[str, dg.MetadataValue]:
+    qa = stats.qa
     return {
-        "complexity_tier": counts_table(stats.complexity_tiers, "complexity_tier", COMPLEXITY_TIERS),
-        "turn_bucket": counts_table(stats.turn_buckets, "turn_bucket", TURN_BUCKETS),
-        "call_bucket": counts_table(stats.call_buckets, "call_bucket", CALL_BUCKETS),
-        "validation_errors": counts_table(stats.validation_errors, "validation error"),
-        "structure_warnings": counts_table(stats.structure_warnings, "structure warning"),
+        "complexity_tier": counts_table(qa.slice_counts("complexity_tier"), "complexity_tier", COMPLEXITY_TIERS),
+        "turn_bucket": counts_table(qa.slice_counts("turn_bucket"), "turn_bucket", TURN_BUCKETS),
+        "call_bucket": counts_table(qa.slice_counts("call_bucket"), "call_bucket", CALL_BUCKETS),
+        "validation_errors": counts_table(qa.validation_error_codes, "validation error"),
+        "structure_warnings": counts_table(qa.structure_warning_codes, "structure warning"),
     }
 
 

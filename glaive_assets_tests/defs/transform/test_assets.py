@@ -2,6 +2,7 @@
 
 import builtins
 import os
+from collections import Counter
 
 import dagster as dg
 
@@ -13,6 +14,12 @@ from glaive_assets.storage.manifest import load_artifact
 from glaive_assets_tests.harness.dagster_helpers import materializations, materialize, read_lines, run_config
 
 TRANSFORM = ["glaive_raw", "glaive_processed", "glaive_rejects"]
+
+
+def table_counts(markdown: str) -> dict[str, int]:
+    """A counts_table's rows with a count, as {value: count}."""
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in markdown.splitlines()[2:]]
+    return {key.strip("`"): int(count.replace(",", "")) for key, count, _ in cells if count != "0"}
 
 
 def test_the_step_outputs_processed_and_rejects_and_checks_nothing():
@@ -38,7 +45,14 @@ def test_every_raw_row_is_processed_or_rejected(instance, data_dir):
             150, processed.rows, rejects.rows)
     tiers = materialized["glaive_processed"].metadata["complexity_tier"].value
     assert tiers.startswith("| complexity_tier | rows | share |\n|---|---:|---:|\n| `none` |")
-    assert "top_reject_reasons" in materialized["glaive_rejects"].metadata
+    records, rejected = list(processed.iter_records()), list(rejects.iter_records())
+    for table, counted in [
+        (tiers, Counter(record["complexity_tier"] for record in records)),
+        (materialized["glaive_processed"].metadata["call_bucket"].value, Counter(r["call_bucket"] for r in records)),
+        (materialized["glaive_rejects"].metadata["top_reject_reasons"].value,
+         Counter(reason for reject in rejected for reason in reject["reasons"]))]:
+        shown = table_counts(table)  # the reasons table shows the 15 most frequent
+        assert shown == {key: counted[key] for key in shown} and len(shown) == min(len(counted), 15)
     assert materialized["glaive_rejects"].metadata["shards"] == materialized["glaive_processed"].metadata["shards"]
 
 
