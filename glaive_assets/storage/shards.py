@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -228,12 +227,6 @@ def check_coverage(results: list[ShardResult], raw: Artifact) -> list[ShardResul
     if read != raw.rows:
         raise ShardAccountingError(f"the shards read {read} rows from raw, but its manifest records {raw.rows}")
     return ordered
-
-
-def line_ranges(ordered: list[ShardResult]) -> list[tuple[int, int]]:
-    """Each shard's raw lines [first, stop), from the rows the shards before it read."""
-    stops = list(accumulate(result.rows for result in ordered))
-    return list(zip([0, *stops[:-1]], stops))
 
 
 def _concatenate(out: JsonlWriter, files: list[ShardFile], path: Path, name: str) -> None:

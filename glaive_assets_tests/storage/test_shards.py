@@ -13,7 +13,7 @@ from glaive_assets.storage.artifacts import JsonlWriter, artifact_path
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.manifest import load_artifact, update_manifest
 from glaive_assets.storage.shards import (
-    ShardAccountingError, check_coverage, line_ranges, merge_shards, plan_shards, remove_finished_scratch, run_scratch,
+    ShardAccountingError, check_coverage, merge_shards, plan_shards, remove_finished_scratch, run_scratch,
     scratch_root, transform_shard,
 )
 from glaive_assets.storage.stages import split_raw, write_raw
@@ -193,8 +193,8 @@ def test_scratch_of_finished_runs_is_removed_and_a_running_one_kept(tmp_path):
 def test_shard_files_hold_their_range_in_order(tmp_path):
     raw = raw_with_quirks(tmp_path)
     results = run_shards(tmp_path, raw, 2)
-    ranges = line_ranges(results)
-    assert ranges[0][0] == 0 and ranges[0][1] == ranges[1][0] and ranges[1][1] == 63
+    ranges = [(0, results[0].rows), (results[0].rows, 63)]
+    assert results[1].rows == 63 - results[0].rows
     for result, (first, stop) in zip(results, ranges):
         indices = sorted([line["source_index"] for line in read_lines(result.processed.path)]
                          + [line["source_index"] for line in read_lines(result.rejects.path)])

@@ -1,6 +1,7 @@
 """raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output;
-processed + rejects are made in shards, each its own step (shards.py), and published by one merge step
-(in one step under the dask executor, which cannot run dynamic outputs). That one pass over raw also
+processed + rejects are made in shards side by side: under the multiprocess executor each its own step
+(shards.py), published by one merge step; under the in-process and dask executors each a process of
+the transform's one step. That one pass over raw also
 stages the ChatML lines, writes the schema suite's view of processed and gathers the QA statistics,
 so no later step reads processed again (storage/stages.py).
 
@@ -21,10 +22,11 @@ from glaive_assets.core.records import (
 from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output, sources_table
 from glaive_assets.defs.resources import GlaiveStorage
 from glaive_assets.defs.transform.shards import (
-    plan_transform_shards, shard_config, shard_table, transform_shard,
+    ShardConfig, plan_run_shards, plan_transform_shards, shard_config, shard_table, transform_shard, whole_table,
 )
 from glaive_assets.storage.artifacts import Artifact, ProcessedArtifact, RawArtifact
 from glaive_assets.storage.by_source import source_accounting
+from glaive_assets.storage.shard_processes import ShardProcessError, transform_in_processes
 from glaive_assets.storage.shards import (
     ShardAccountingError, ShardResult, check_coverage, merge_shards, remove_run_scratch,
 )
@@ -91,7 +93,7 @@ def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorag
     yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(ordered)})
 
 
-def _sharded_transform() -> dg.AssetsDefinition:
+def sharded_transform() -> dg.AssetsDefinition:
     @dg.graph_multi_asset(outs=_OUTS, config=shard_config, group_name=TRANSFORM_GROUP)
     def processed_and_rejects(glaive_raw):
         """Split raw rows into processed and rejects, every row into exactly one of them: in shards, each
@@ -103,19 +105,37 @@ def _sharded_transform() -> dg.AssetsDefinition:
     return processed_and_rejects
 
 
-def _one_step_transform() -> dg.AssetsDefinition:
+def one_step_transform() -> dg.AssetsDefinition:
     @dg.multi_asset(outs=_OUTS)
-    def processed_and_rejects(storage: GlaiveStorage, glaive_raw: RawArtifact):
-        """Split raw rows into processed and rejects, every row into exactly one of them, in one step."""
-        processed, rejects, stats = split_raw(storage.root, glaive_raw)
-        yield from _published(glaive_raw, processed, rejects, stats, {})
+    def processed_and_rejects(context: dg.AssetExecutionContext, config: ShardConfig, storage: GlaiveStorage,
+                              glaive_raw: RawArtifact):
+        """Split raw rows into processed and rejects, every row into exactly one of them, in one step: its
+        shards side by side, each in a process of its own (storage/shard_processes.py), merged in
+        source_index order; one shard is one pass in the step's own process."""
+        plans = plan_run_shards(context, storage, glaive_raw, config.resolve())
+        if len(plans) == 1:
+            processed, rejects, stats = split_raw(storage.root, glaive_raw)
+            yield from _published(glaive_raw, processed, rejects, stats,
+                                  {"shards": whole_table(glaive_raw, processed, rejects)})
+            return
+        try:
+            ordered = check_coverage(transform_in_processes(plans), glaive_raw)
+            processed, rejects, stats = merge_shards(storage.root, glaive_raw, ordered)
+        except ShardAccountingError as error:
+            raise dg.Failure(description=f"row accounting broken: {error}") from None
+        except ShardProcessError as error:
+            raise dg.Failure(description=str(error)) from None
+        remove_run_scratch(storage.root, context.run.run_id)
+        yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(ordered)})
 
     return processed_and_rejects
 
 
-# dagster-dask does not run dynamic outputs: it skips the mapped steps and reports success (dagster
-# issue 9785). Under GLAIVE_EXECUTOR=dask the transform is therefore one step, whose output is the same.
-processed_and_rejects = _one_step_transform() if executor_from_env() == "dask" else _sharded_transform()
+# Under the multiprocess executor each shard is a step of its own, on its own core. The in-process
+# executor runs one step at a time, so there the transform is one step whose shards are processes; so
+# is it under dask, which does not run dynamic outputs (it skips the mapped steps and reports success:
+# dagster issue 9785). Every form writes the same files.
+processed_and_rejects = sharded_transform() if executor_from_env() == "multiprocess" else one_step_transform()
 
 
 def _processed_tables(stats: SplitStats) -> dict[str, dg.MetadataValue]:

@@ -1,4 +1,5 @@
-"""The transform's shards as Dagster steps: one step per shard, and the same files whatever their number."""
+"""The transform's shards, as Dagster steps (the multiprocess executor's form) or as processes of one step
+(the in-process and dask executors' form): the same files whatever their number and form."""
 
 import os
 import subprocess
@@ -9,9 +10,12 @@ import dagster as dg
 import orjson
 import pytest
 
+from glaive_assets.defs.transform.assets import one_step_transform, sharded_transform
 from glaive_assets.storage.artifacts import ARTIFACT_PATHS, COMPANION_PATHS
 from glaive_assets.storage.shards import run_scratch, scratch_root
-from glaive_assets_tests.harness.dagster_helpers import materializations, materialize, run_config
+from glaive_assets_tests.harness.dagster_helpers import (
+    code_location, graph_resources, materializations, materialize, run_config,
+)
 
 # Everything the transform feeds up to ChatML: the reports read processed and rejects, chatml is built from processed.
 UP_TO_CHATML = ["glaive_raw", "glaive_processed", "glaive_rejects", "validation_report", "anomaly_report",
@@ -37,27 +41,50 @@ def outputs(data_dir) -> dict:
 
 def step_keys(result: dg.ExecuteInProcessResult) -> list[str]:
     return sorted({event.step_key for event in result.all_events if event.is_step_success
-                   and event.step_key.startswith("processed_and_rejects.")})
+                   and event.step_key.startswith("processed_and_rejects")})
 
 
-def test_one_to_three_shards_give_identical_files_and_reports(tmp_path):
+def materialize_with(transform: dg.AssetsDefinition, instance, data_dir, config: dict, selection: list[str]):
+    """materialize, with the transform in the given form."""
+    location = code_location()
+    assets = [transform if "processed_and_rejects" in asset.node_def.name else asset for asset in location.assets]
+    return dg.materialize([*assets, *location.asset_checks], selection=selection, run_config=config,
+                          resources=graph_resources(data_dir), instance=instance)
+
+
+@pytest.mark.parametrize("form", ["steps", "processes"])
+def test_one_to_three_shards_give_identical_files_and_reports(tmp_path, form):
+    transform = sharded_transform() if form == "steps" else one_step_transform()
     config = run_config(sample_size=90, seed=5)
     found = {}
     for shards in (1, 2, 3):
         data_dir = tmp_path / f"data_{shards}"
         with dg.instance_for_test() as instance:
-            result = materialize(instance, data_dir, with_shards(config, shards), selection=UP_TO_CHATML)
+            result = materialize_with(transform, instance, data_dir, with_shards(config, shards), UP_TO_CHATML)
         assert result.success
-        assert step_keys(result) == [
+        table = materializations(result)["glaive_processed"].metadata["shards"].value.splitlines()
+        assert [line.split("|")[1].strip() for line in table[2:]] == [f"{index} of {shards}" for index in range(1, shards + 1)]
+        assert step_keys(result) == (["processed_and_rejects"] if form == "processes" else [
             "processed_and_rejects.merge_transform_shards", "processed_and_rejects.plan_transform_shards",
-            *(f"processed_and_rejects.transform_shard[shard_{index}_of_{shards}]" for index in range(1, shards + 1))]
-        assert list(scratch_root(data_dir).iterdir()) == []  # the merge removed the run's shard files
+            *(f"processed_and_rejects.transform_shard[shard_{index}_of_{shards}]" for index in range(1, shards + 1))])
+        scratch = scratch_root(data_dir)  # the merge removed the run's shard files (one pass writes none)
+        assert not scratch.exists() or list(scratch.iterdir()) == []
         found[shards] = outputs(data_dir)
     assert found[1] == found[2] == found[3]
     processed = found[1]["glaive_processed"].splitlines()
     assert len(processed) > 80
     assert [orjson.loads(line)["source_index"] for line in processed] == sorted(
         orjson.loads(line)["source_index"] for line in processed)
+
+
+@pytest.mark.parametrize(("executor", "form"), [("in_process", "OpDefinition"), ("dask", "OpDefinition"),
+                                                ("multiprocess", "GraphDefinition")])
+def test_the_form_follows_the_executor(executor, form):
+    """Steps only where each runs in a process of its own; the module reads GLAIVE_EXECUTOR as it loads."""
+    probe = "from glaive_assets.defs.transform.assets import processed_and_rejects as t; print(type(t.node_def).__name__)"
+    env = {**os.environ, "GLAIVE_EXECUTOR": executor}
+    completed = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert completed.stdout.strip() == form, completed.stderr[-2000:]
 
 
 def test_each_shard_accounts_for_its_rows_in_the_metadata(instance, data_dir):
