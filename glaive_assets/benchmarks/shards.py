@@ -1,7 +1,9 @@
 """Benchmark the sharded transform (raw -> processed + rejects) with 1 shard against 2, as users run it:
-`dagster asset materialize` with GLAIVE_EXECUTOR=multiprocess, so each shard is a step in its own process.
+`dagster asset materialize`, under the default in-process executor (the transform is one step, its
+shards processes side by side) or with --executor multiprocess (each shard a step in its own process).
 
     python -m glaive_assets.benchmarks.shards                       # 112,960 generated rows, 1 vs 2 shards
+    python -m glaive_assets.benchmarks.shards --executor multiprocess
     python -m glaive_assets.benchmarks.shards --rows 20000 --shards 1 2 3
     python -m glaive_assets.benchmarks.shards --input real          # ../shared/glaive's rows repeated
 
@@ -9,9 +11,13 @@ glaive_raw is materialized once (in-process), from a raw JSON-lines file of the 
 (seed 42) or of the real rows repeated; then, for each shard count, the transform alone is materialized
 `--repeat` times into the same data dir and DAGSTER_HOME, the counts taking turns (1, 2, 1, 2, ...; best
 run of each kept). Two figures per run:
-- transform: from the plan step's start to the merge step's end, from the run's event log (what the shards
-  change: it includes the shard and merge steps' process start-up, not the plan's);
+- transform: from the first transform step's start to the last one's end, from the run's event log (in
+  process: the one step; multiprocess: the plan step's start to the merge step's end, so it includes the
+  shard and merge steps' process start-up, not the plan's); under multiprocess also the plan step, the
+  slowest shard step and the merge step;
 - command: the whole `dagster asset materialize` wall time (adds the CLI's own start-up and the run's).
+With one shard the in-process transform is a single pass, without shard files or merge; with more, and
+under multiprocess always, the shards' files are merged.
 The outputs of every shard count must be byte-identical (the benchmark fails otherwise).
 `load` is the machine's 1-minute load average when the run ended: other work on the machine takes cores
 from the shards, so compare ratios measured at a similar load.
@@ -32,7 +38,7 @@ from pathlib import Path
 from glaive_assets.benchmarks.graph import write_input
 from glaive_assets.storage.artifacts import ARTIFACT_PATHS
 
-TRANSFORM_STEP_PREFIX = "processed_and_rejects."
+TRANSFORM_STEP_PREFIX = "processed_and_rejects"
 RATIO_TARGET = 1.7
 
 
@@ -62,9 +68,9 @@ def transform_span(home: Path) -> dict[str, float]:
             target = starts if entry.dagster_event.event_type == dg.DagsterEventType.STEP_START else ends
             target[entry.step_key] = entry.timestamp
     span = {"transform_s": max(ends.values()) - min(starts.values())}
-    for kind in ("plan", "transform_shard", "merge"):
+    for kind in ("plan", "transform_shard", "merge"):  # the steps of the multiprocess form
         keys = [key for key in ends if kind in key]
-        span[f"{kind}_s"] = max(ends[key] - starts[key] for key in keys)  # the slowest shard
+        span[f"{kind}_s"] = max((ends[key] - starts[key] for key in keys), default=None)  # the slowest shard
     return span
 
 
@@ -73,7 +79,7 @@ def _outputs_sha256(data: Path) -> dict[str, str]:
             for name in ("glaive_processed", "glaive_rejects")}
 
 
-def measure(kind: str, rows: int, shard_counts: list[int], repeat: int) -> list[dict]:
+def measure(kind: str, rows: int, shard_counts: list[int], repeat: int, executor: str) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="glaive-shards-bench-") as scratch:
         home, data, source = Path(scratch, "home"), Path(scratch, "data"), Path(scratch, "input.jsonl")
         home.mkdir()
@@ -86,7 +92,7 @@ def measure(kind: str, rows: int, shard_counts: list[int], repeat: int) -> list[
         reference = None
         for _ in range(repeat):  # the counts take turns, so a machine that speeds up or slows down meets each alike
             for shards in shard_counts:
-                env_n = {**env, "GLAIVE_EXECUTOR": "multiprocess", "GLAIVE_SHARDS": str(shards)}
+                env_n = {**env, "GLAIVE_EXECUTOR": executor, "GLAIVE_SHARDS": str(shards)}
                 command_s = _dagster(env_n, "--select", "glaive_processed,glaive_rejects")
                 run = {**transform_span(home), "command_s": command_s, "load": os.getloadavg()[0]}
                 if shards not in best or run["transform_s"] < best[shards]["transform_s"]:
@@ -96,7 +102,11 @@ def measure(kind: str, rows: int, shard_counts: list[int], repeat: int) -> list[
                     raise SystemExit(f"{shards} shards wrote other files than {shard_counts[0]}: {outputs} != {reference}")
                 reference = outputs
         return [{"input": kind, "rows": rows, "input_mb": round(input_bytes / 1e6, 1), "shards": shards,
-                 **{key: round(value, 2) for key, value in best[shards].items()}} for shards in shard_counts]
+                 **{key: _rounded(value) for key, value in best[shards].items()}} for shards in shard_counts]
+
+
+def _rounded(value: float | None) -> float | str:
+    return "-" if value is None else round(value, 2)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -105,10 +115,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--input", choices=("generated", "real"), default="generated")
     parser.add_argument("--shards", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=2, help="runs per shard count; the fastest is kept")
+    parser.add_argument("--executor", choices=("in_process", "multiprocess"), default="in_process")
     args = parser.parse_args(argv)
+    print(f"executor: {args.executor}")
     print(f"{'input':<10} {'rows':>9} {'MB':>6} {'shards':>6} {'transform s':>11} {'plan s':>7} {'shard s':>8} "
           f"{'merge s':>8} {'command s':>9} {'load':>5} {'speed-up':>8}", flush=True)
-    results = measure(args.input, args.rows, args.shards, args.repeat)
+    results = measure(args.input, args.rows, args.shards, args.repeat, args.executor)
     first = results[0]["transform_s"]
     for result in results:
         print(f"{result['input']:<10} {result['rows']:>9,} {result['input_mb']:>6} {result['shards']:>6} "

@@ -169,8 +169,9 @@ def default_shards() -> int:
 
 
 def shards_from_env() -> int:
-    """GLAIVE_SHARDS: how many shards the transform (raw -> processed + rejects) is cut into, each its own
-    step; default the CPU cores, so the multiprocess executor keeps every core busy."""
+    """GLAIVE_SHARDS: how many shards the transform (raw -> processed + rejects) is cut into, run side by
+    side (steps under the multiprocess executor, else processes of one step); default the CPU cores, so
+    every core is busy."""
     return int_env("GLAIVE_SHARDS", default_shards(), minimum=1)
 
 
