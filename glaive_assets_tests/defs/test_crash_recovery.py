@@ -59,8 +59,10 @@ elif instant == "mid_processed":  # half of the shards' processed lines copied i
         write_block(self, block)
     artifacts.JsonlWriter.write_block = write_half_then_crash
 
+config = run_config(sample_size=rows, seed=seed)
+config["ops"]["processed_and_rejects"] = {"config": {"shards": 2}}  # a merge, whatever the cores
 with dg.DagsterInstance.ephemeral() as instance:
-    materialize(instance, data_dir, run_config(sample_size=rows, seed=seed))
+    materialize(instance, data_dir, config)
 """
 
 

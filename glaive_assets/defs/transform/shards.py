@@ -1,6 +1,7 @@
-"""The transform's shards as Dagster steps: a plan op yields one DynamicOutput per shard, each shard is a
-mapped step (the multiprocess executor runs them on every core), and the merge op (assets.py) publishes
-glaive_processed and glaive_rejects. The work itself is storage/shards.py.
+"""The transform's shards as Dagster steps (its form under the multiprocess executor): a plan op yields one
+DynamicOutput per shard, each shard is a mapped step (the executor runs them on every core), and the merge
+op (assets.py) publishes glaive_processed and glaive_rejects. The work itself is storage/shards.py. The
+plan and the shards table serve the one-step form too (assets.one_step_transform).
 
 What passes between these steps (plans, shard results: a few hundred bytes each) goes through
 SHARD_IO_MANAGER, which keeps it in the run's scratch folder beside the shard files, not in the manifest:
