@@ -25,14 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glaive_assets.storage.artifacts import Artifact, JsonlWriter, ProcessedArtifact, artifact_path, write_jsonl_at
+from glaive_assets.storage.artifacts import (
+    Artifact, JsonlWriter, LineBatch, ProcessedArtifact, artifact_path, write_jsonl_at,
+)
 from glaive_assets.storage.errors import path_error
 from glaive_assets.storage.stages import (
     SplitOutputs, SplitStats, companion_path, processed_artifact, raw_sources, split_lines,
 )
 
 SCRATCH_FOLDER = "processed/.shards"
-_WRITE_BATCH_LINES = 4096
 _COPY_CHUNK = 1 << 20
 
 
@@ -170,22 +171,20 @@ class _ScratchWriter:
     def __init__(self, path: Path) -> None:
         self.path, self.rows, self.size_bytes = path, 0, 0
         self._handle = open(path, "wb")
-        self._pending: list[bytes] = []
+        self._batch = LineBatch()
 
     def write_line(self, line: bytes) -> None:
-        self._pending.append(line)
         self.rows += 1
-        if len(self._pending) >= _WRITE_BATCH_LINES:
-            self._flush()
+        chunk = self._batch.add(line)
+        if chunk is not None:
+            self._write(chunk)
 
-    def _flush(self) -> None:
-        chunk = b"".join(self._pending)
-        self._pending.clear()
+    def _write(self, chunk: bytes) -> None:
         self._handle.write(chunk)
         self.size_bytes += len(chunk)
 
     def close(self) -> ShardFile:
-        self._flush()
+        self._write(self._batch.take())
         self._handle.close()
         return ShardFile(self.path, self.rows, self.size_bytes)
 

@@ -1,17 +1,21 @@
 import hashlib
+import tracemalloc
 
 import orjson
 import pytest
 
 from glaive_assets.storage.artifacts import (
     ARTIFACT_FILES,
+    WRITE_BATCH_BYTES,
     Artifact,
     ArtifactSet,
+    LineBatch,
     artifact_files,
     artifact_folder,
     artifact_path,
     write_json,
     write_jsonl,
+    write_jsonl_at,
 )
 from glaive_assets.storage.manifest import read_manifest, update_manifest
 
@@ -91,3 +95,27 @@ def test_every_multi_file_artifact_lives_in_one_folder(tmp_path):
     for name, files in ARTIFACT_FILES.items():
         assert {path.parent for path in artifact_files(tmp_path, name).values()} == {artifact_folder(tmp_path, name)}, name
     assert artifact_folder(tmp_path, "export_sharegpt") == tmp_path / "training" / "sharegpt"
+
+
+def test_lines_are_written_in_chunks_of_about_a_mebibyte():
+    batch, line = LineBatch(), b"x" * 999 + b"\n"
+    chunks = [chunk for chunk in map(batch.add, [line] * 2500) if chunk is not None]
+    assert [len(chunk) for chunk in chunks] == [1049 * 1000] * 2  # the first line count past WRITE_BATCH_BYTES
+    assert 1048 * 1000 < WRITE_BATCH_BYTES <= 1049 * 1000
+    assert len(batch.take()) == (2500 - 2 * 1049) * 1000 and batch.take() == b""
+
+
+def test_pending_lines_hold_little_memory_though_orjson_over_allocates(tmp_path):
+    """A bytes object from orjson keeps its whole working buffer (about 5x a 5 KB line): holding thousands
+    of them pending took ~110 MB in each shard process before the batch counted bytes."""
+    record = {"messages": [{"role": "user", "content": "word " * 1000}]}
+    with write_jsonl_at(tmp_path / "lines.jsonl", "lines") as out:
+        tracemalloc.start()
+        try:
+            for index in range(4096):
+                out.write_line(orjson.dumps({**record, "index": index}, option=orjson.OPT_APPEND_NEWLINE))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert out.artifact.rows == 4096
+    assert peak < 16 * 2**20, f"{peak / 2**20:.0f} MiB pending"
