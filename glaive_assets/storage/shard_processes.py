@@ -8,57 +8,80 @@ another. There the transform is one step that starts a process per shard,
 and merges their files as the merge step does (shards.merge_shards): the same plans, shard function and
 merge, so the same bytes. A fresh interpreter imports only the core and storage modules (not Dagster,
 nor the CLI that started the run, as multiprocessing's spawn would), and a shard that fails or dies is
-a non-zero exit code with its last line of stderr, never a pool left waiting. The plan and result
-travel as pickles in the run's scratch folder beside the shard's files.
+a non-zero exit code with its last line of stderr, never a pool left waiting. The plan, the result and
+stderr travel as files in the run's scratch folder beside the shard's files. At most one process a core
+runs at once, and on Linux each ends with the step that started it, even a step killed with SIGKILL.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from glaive_assets.config.settings import default_shards
 from glaive_assets.storage.shards import ShardAccountingError, ShardPlan, ShardResult, transform_shard
 
 _ACCOUNTING_EXIT = 3  # a ShardAccountingError, as opposed to a crash
+_PARENT_GONE_EXIT = 4
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_POLL_SECONDS = 0.05
 
 
 class ShardProcessError(RuntimeError):
     """A shard's process failed: its exit code and the last line it wrote to stderr."""
 
 
-def _files(plan: ShardPlan) -> tuple[Path, Path]:
-    return plan.scratch / f"{plan.key}.plan.pickle", plan.scratch / f"{plan.key}.result.pickle"
+def _files(plan: ShardPlan) -> tuple[Path, Path, Path]:
+    return tuple(plan.scratch / f"{plan.key}.{kind}" for kind in ("plan.pickle", "result.pickle", "stderr.txt"))
 
 
-def _last_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+def _last_line(stderr_file: Path) -> str:
+    lines = stderr_file.read_text("utf-8", "replace").strip().splitlines()
     return lines[-1] if lines else "(nothing on stderr)"
 
 
-def transform_in_processes(plans: list[ShardPlan]) -> list[ShardResult]:
-    """Run every shard at once, each in its own process; their results in plan order. Raises
-    ShardAccountingError when a shard's rows do not add up, ShardProcessError when a process fails;
-    the other shards' processes are stopped either way."""
-    running: list[tuple[ShardPlan, subprocess.Popen]] = []
+def _start(plan: ShardPlan) -> subprocess.Popen:
+    plan.scratch.mkdir(parents=True, exist_ok=True)
+    plan_file, result_file, stderr_file = _files(plan)
+    plan_file.write_bytes(pickle.dumps(plan))
+    result_file.unlink(missing_ok=True)
+    with open(stderr_file, "wb") as stderr:  # a file, not a pipe: a chatty shard never waits on a reader
+        command = [sys.executable, "-m", __name__, str(plan_file), str(result_file), str(os.getpid())]
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def _check(plan: ShardPlan, process: subprocess.Popen) -> None:
+    if process.returncode == _ACCOUNTING_EXIT:
+        raise ShardAccountingError(_last_line(_files(plan)[2]))
+    if process.returncode != 0:
+        raise ShardProcessError(f"{plan.key}'s process exited with code {process.returncode}: "
+                                f"{_last_line(_files(plan)[2])}")
+
+
+def transform_in_processes(plans: list[ShardPlan], max_running: int | None = None) -> list[ShardResult]:
+    """Run the shards side by side, each in its own process, at most `max_running` at once (default: the
+    CPU cores this process may use); their results in plan order. The first shard to fail raises:
+    ShardAccountingError when its rows do not add up, ShardProcessError when its process fails; the other
+    shards' processes are then stopped."""
+    limit = max(1, max_running or default_shards())
+    waiting, running = list(plans), []
     try:
-        for plan in plans:
-            plan.scratch.mkdir(parents=True, exist_ok=True)
-            plan_file, result_file = _files(plan)
-            plan_file.write_bytes(pickle.dumps(plan))
-            result_file.unlink(missing_ok=True)
-            command = [sys.executable, "-m", __name__, str(plan_file), str(result_file)]
-            running.append((plan, subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                                   stderr=subprocess.PIPE)))
-        for plan, process in running:
-            _, stderr = process.communicate()
-            if process.returncode == _ACCOUNTING_EXIT:
-                raise ShardAccountingError(_last_line(stderr))
-            if process.returncode != 0:
-                raise ShardProcessError(f"{plan.key}'s process exited with code {process.returncode}: "
-                                        f"{_last_line(stderr)}")
+        while waiting or running:
+            while waiting and len(running) < limit:
+                plan = waiting.pop(0)
+                running.append((plan, _start(plan)))
+            finished = [(plan, process) for plan, process in running if process.poll() is not None]
+            for plan, process in finished:
+                _check(plan, process)
+                running.remove((plan, process))
+            if not finished:
+                time.sleep(_POLL_SECONDS)
         return [pickle.loads(_files(plan)[1].read_bytes()) for plan in plans]
     finally:
         for _, process in running:
@@ -67,8 +90,18 @@ def transform_in_processes(plans: list[ShardPlan]) -> list[ShardResult]:
                 process.wait()
 
 
+def _stop_with_parent(parent_pid: int) -> None:
+    """On Linux, have the kernel end this process when the step that started it dies (even by SIGKILL)."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # it died before the request took hold
+        sys.exit(_PARENT_GONE_EXIT)
+
+
 def main(argv: list[str]) -> int:
-    plan_file, result_file = map(Path, argv)
+    plan_file, result_file, parent_pid = Path(argv[0]), Path(argv[1]), int(argv[2])
+    _stop_with_parent(parent_pid)
     plan: ShardPlan = pickle.loads(plan_file.read_bytes())
     try:
         result = transform_shard(plan)

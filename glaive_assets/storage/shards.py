@@ -30,14 +30,14 @@ from glaive_assets.storage.artifacts import (
 )
 from glaive_assets.storage.errors import path_error
 from glaive_assets.storage.stages import (
-    SplitOutputs, SplitStats, companion_path, processed_artifact, raw_sources, split_lines,
+    RowAccountingError, SplitOutputs, SplitStats, companion_path, processed_artifact, raw_sources, split_lines,
 )
 
 SCRATCH_FOLDER = "processed/.shards"
 _COPY_CHUNK = 1 << 20
 
 
-class ShardAccountingError(RuntimeError):
+class ShardAccountingError(RowAccountingError):
     """A shard, or the shards together, did not account for raw's rows exactly once."""
 
 

@@ -128,6 +128,10 @@ def write_raw(data_dir: Path, rows: Iterable[tuple[int, Any]], settings: SourceS
     )
 
 
+class RowAccountingError(RuntimeError):
+    """The rows read, written or recorded do not add up."""
+
+
 @dataclass
 class SplitStats:
     """What the processed/rejects split saw, gathered as the records were written: every figure the QA
@@ -245,8 +249,10 @@ def split_raw(data_dir: Path, raw: Artifact) -> tuple[ProcessedArtifact, Artifac
             write_jsonl(data_dir, "glaive_rejects") as rejects_out, \
             write_jsonl_at(companion_path(data_dir, "checked"), "checked") as checked_out, \
             write_jsonl_at(companion_path(data_dir, "staged_chatml"), "staged_chatml") as chatml_out:
-        split_lines(raw.iter_lines(), SplitOutputs(processed_out, rejects_out, chatml_out, checked_out), stats,
-                    raw_sources(raw))
+        read = split_lines(raw.iter_lines(), SplitOutputs(processed_out, rejects_out, chatml_out, checked_out), stats,
+                           raw_sources(raw))
+        if read != raw.rows:  # refused before any file is replaced
+            raise RowAccountingError(f"{raw.path} holds {read} rows, but its manifest records {raw.rows}")
     written = (processed_out.artifact, rejects_out.artifact, checked_out.artifact, chatml_out.artifact)
     assert all(artifact is not None for artifact in written)
     processed, rejects, checked, chatml = written

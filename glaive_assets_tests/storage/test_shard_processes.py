@@ -2,12 +2,19 @@
 running each in this process, and a failing shard's own message, never a hang."""
 
 import dataclasses
+import os
+import pickle
+import subprocess
+import sys
+import time
 
 import pytest
 
 from glaive_assets.storage.shard_processes import ShardProcessError, transform_in_processes
 from glaive_assets.storage.shards import ShardAccountingError, plan_shards, run_scratch, transform_shard
-from glaive_assets_tests.storage.test_shards import raw_with_quirks
+from glaive_assets.storage.stages import write_raw
+from glaive_assets_tests.harness.dagster_helpers import sample_rows
+from glaive_assets_tests.storage.test_shards import SOURCE, raw_with_quirks
 
 
 def test_each_shard_in_its_own_process_gives_what_it_gives_here(tmp_path):
@@ -38,3 +45,48 @@ def test_a_shard_process_that_crashes_is_an_error_naming_the_shard(tmp_path):
     with pytest.raises(ShardProcessError, match=(
             r"^shard_2_of_2's process exited with code 1: FileNotFoundError: .*no-such-raw\.jsonl'$")):
         transform_in_processes([first, gone])
+
+
+def test_at_most_max_running_processes_give_the_same_results(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    side_by_side = transform_in_processes(plan_shards(raw, 3, run_scratch(tmp_path, "three")))
+    one_at_a_time = transform_in_processes(plan_shards(raw, 3, run_scratch(tmp_path, "one")), max_running=1)
+    assert [result.processed.path.read_bytes() for result in one_at_a_time] == [
+        result.processed.path.read_bytes() for result in side_by_side]
+
+
+def _shard_pids(scratch) -> list[int]:
+    """The shard processes whose command names a plan in `scratch`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            command = open(f"/proc/{entry}/cmdline", "rb").read().decode()
+        except (OSError, ValueError):
+            continue
+        if "shard_processes" in command and str(scratch) in command:
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_shard_processes_end_with_a_step_killed_by_sigkill(tmp_path):
+    """A run killed mid-transform must not leave its shards running."""
+    source = [(index, row) for index, row in enumerate(sample_rows(12000, seed=5))]  # seconds a shard
+    raw = write_raw(tmp_path, source, SOURCE)
+    scratch = run_scratch(tmp_path, "killed")
+    step = subprocess.Popen([sys.executable, "-c", (
+        "import pickle, sys; from glaive_assets.storage.shard_processes import transform_in_processes; "
+        "transform_in_processes(pickle.loads(sys.stdin.buffer.read()))")], stdin=subprocess.PIPE)
+    step.stdin.write(pickle.dumps(plan_shards(raw, 2, scratch)))
+    step.stdin.close()
+    deadline = time.monotonic() + 30
+    while len(_shard_pids(scratch)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    shards = _shard_pids(scratch)
+    assert len(shards) == 2, "the shard processes never started"
+    step.kill()
+    step.wait()
+    deadline = time.monotonic() + 1  # the kernel ends them at once; on their own they would run on
+    while _shard_pids(scratch) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _shard_pids(scratch) == []

@@ -16,7 +16,7 @@ from glaive_assets.storage.shards import (
     ShardAccountingError, check_coverage, merge_shards, plan_shards, remove_finished_scratch, run_scratch,
     scratch_root, transform_shard,
 )
-from glaive_assets.storage.stages import split_raw, write_raw
+from glaive_assets.storage.stages import RowAccountingError, split_raw, write_raw
 from glaive_assets_tests.harness.dagster_helpers import read_lines, sample_rows
 
 SOURCE = SourceSettings("sample", 0, 3)
@@ -113,6 +113,14 @@ def test_a_shard_whose_range_ends_inside_a_line_fails(tmp_path):
             rf"^shard_1_of_2 read raw bytes 0\.\.\d+, not its range 0\.\.{plan.stop_byte + 1}: "
             r"the range does not end at a line start$")):
         transform_shard(wrong)
+
+
+def test_one_pass_refuses_a_raw_file_with_other_rows_than_recorded_before_replacing_anything(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    with pytest.raises(RowAccountingError, match=r"holds 63 rows, but its manifest records 64$"):
+        split_raw(tmp_path / "out", dataclasses.replace(raw, rows=raw.rows + 1))
+    assert not artifact_path(tmp_path / "out", "glaive_processed").exists()
+    assert list((tmp_path / "out").rglob("*.tmp")) == []
 
 
 def test_a_shard_refuses_a_raw_file_replaced_after_the_plan(tmp_path):

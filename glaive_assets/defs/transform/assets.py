@@ -30,7 +30,7 @@ from glaive_assets.storage.shard_processes import ShardProcessError, transform_i
 from glaive_assets.storage.shards import (
     ShardAccountingError, ShardResult, check_coverage, merge_shards, remove_run_scratch,
 )
-from glaive_assets.storage.stages import SplitStats, split_raw, write_chatml
+from glaive_assets.storage.stages import RowAccountingError, SplitStats, split_raw, write_chatml
 
 TRANSFORM_GROUP = "transform"
 # glaive_chatml waits for the blocking schema_suite check on this report (defs/quality/checks.py).
@@ -113,20 +113,20 @@ def one_step_transform() -> dg.AssetsDefinition:
         shards side by side, each in a process of its own (storage/shard_processes.py), merged in
         source_index order; one shard is one pass in the step's own process."""
         plans = plan_run_shards(context, storage, glaive_raw, config.resolve())
-        if len(plans) == 1:
-            processed, rejects, stats = split_raw(storage.root, glaive_raw)
-            yield from _published(glaive_raw, processed, rejects, stats,
-                                  {"shards": whole_table(glaive_raw, processed, rejects)})
-            return
         try:
-            ordered = check_coverage(transform_in_processes(plans), glaive_raw)
-            processed, rejects, stats = merge_shards(storage.root, glaive_raw, ordered)
-        except ShardAccountingError as error:
+            if len(plans) == 1:
+                processed, rejects, stats = split_raw(storage.root, glaive_raw)
+                table = whole_table(glaive_raw, processed, rejects)
+            else:
+                ordered = check_coverage(transform_in_processes(plans), glaive_raw)
+                processed, rejects, stats = merge_shards(storage.root, glaive_raw, ordered)
+                table = shard_table(ordered)
+                remove_run_scratch(storage.root, context.run.run_id)
+        except RowAccountingError as error:
             raise dg.Failure(description=f"row accounting broken: {error}") from None
         except ShardProcessError as error:
             raise dg.Failure(description=str(error)) from None
-        remove_run_scratch(storage.root, context.run.run_id)
-        yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(ordered)})
+        yield from _published(glaive_raw, processed, rejects, stats, {"shards": table})
 
     return processed_and_rejects
 

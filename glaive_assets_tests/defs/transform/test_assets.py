@@ -23,7 +23,7 @@ def table_counts(markdown: str) -> dict[str, int]:
 
 
 def test_the_step_outputs_processed_and_rejects_and_checks_nothing():
-    assert processed_and_rejects.node_def.name == "processed_and_rejects"  # a graph: plan, shards, merge
+    assert processed_and_rejects.node_def.name == "processed_and_rejects"  # one step, or a graph under multiprocess
     assert {key.to_user_string() for key in processed_and_rejects.keys} == {"glaive_processed", "glaive_rejects"}
     assert list(processed_and_rejects.check_keys) == []  # the schema suite is in the quality step now
 
