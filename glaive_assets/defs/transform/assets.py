@@ -28,7 +28,7 @@ from glaive_assets.storage.artifacts import Artifact, ProcessedArtifact, RawArti
 from glaive_assets.storage.by_source import source_accounting
 from glaive_assets.storage.shard_processes import ShardProcessError, transform_in_processes
 from glaive_assets.storage.shards import (
-    ShardAccountingError, ShardResult, check_coverage, merge_shards, remove_run_scratch,
+    ShardAccountingError, ShardResult, merge_shards, remove_run_scratch,
 )
 from glaive_assets.storage.stages import RowAccountingError, SplitStats, split_raw, write_chatml
 
@@ -85,12 +85,18 @@ def _published(glaive_raw: RawArtifact, processed: Artifact, rejects: Artifact, 
 def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact,
                            shards: list[ShardResult]):
     try:
-        ordered = check_coverage(shards, glaive_raw)
-        processed, rejects, stats = merge_shards(storage.root, glaive_raw, ordered)
+        processed, rejects, stats, table = _merged(storage, glaive_raw, shards, context.run.run_id)
     except ShardAccountingError as error:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
-    remove_run_scratch(storage.root, context.run.run_id)
-    yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(ordered)})
+    yield from _published(glaive_raw, processed, rejects, stats, {"shards": table})
+
+
+def _merged(storage: GlaiveStorage, glaive_raw: RawArtifact, shards: list[ShardResult], run_id: str):
+    """The shards' files published (merge_shards checks that they cover raw once) and the run's scratch
+    removed; processed, rejects, their statistics and the shards table."""
+    processed, rejects, stats = merge_shards(storage.root, glaive_raw, shards)
+    remove_run_scratch(storage.root, run_id)
+    return processed, rejects, stats, shard_table(shards)
 
 
 def sharded_transform() -> dg.AssetsDefinition:
@@ -118,10 +124,8 @@ def one_step_transform() -> dg.AssetsDefinition:
                 processed, rejects, stats = split_raw(storage.root, glaive_raw)
                 table = whole_table(glaive_raw, processed, rejects)
             else:
-                ordered = check_coverage(transform_in_processes(plans), glaive_raw)
-                processed, rejects, stats = merge_shards(storage.root, glaive_raw, ordered)
-                table = shard_table(ordered)
-                remove_run_scratch(storage.root, context.run.run_id)
+                processed, rejects, stats, table = _merged(storage, glaive_raw, transform_in_processes(plans),
+                                                          context.run.run_id)
         except RowAccountingError as error:
             raise dg.Failure(description=f"row accounting broken: {error}") from None
         except ShardProcessError as error:

@@ -72,8 +72,9 @@ def transform_shard(plan: ShardPlan) -> ShardResult:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
 
 
-def shard_table(ordered: list[ShardResult]) -> dg.MetadataValue:
-    """Each shard's raw lines and what became of them, as a Markdown table (shards in order)."""
+def shard_table(results: list[ShardResult]) -> dg.MetadataValue:
+    """Each shard's raw lines and what became of them, as a Markdown table."""
+    ordered = sorted(results, key=lambda result: result.plan.index)
     return _shards_markdown([(result.plan.start_byte, result.plan.stop_byte, result.rows, result.processed.rows,
                               result.rejects.rows) for result in ordered])
 
