@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ ARTIFACT_FILES: dict[str, dict[str, str]] = {
 # orjson keeps its whole working buffer (a 5.5 KB processed line holds about 27 KB), so the 4,096 pending
 # lines this used to count held about 110 MB for processed alone, once in every shard process.
 WRITE_BATCH_BYTES = 1 << 20
+SYNC_EVERY_BYTES = 64 << 20
 _DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
@@ -255,11 +257,55 @@ class LineBatch:
         return chunk
 
 
+class BackgroundSync:
+    """An fdatasync in a thread after every SYNC_EVERY_BYTES written, so the disk takes a large file's
+    pages while it is still being written, and the fsync that publishes it finds little left to do."""
+
+    def __init__(self, handle: Any) -> None:
+        self._fd = handle.fileno()
+        self._unsynced = 0
+        self._thread: threading.Thread | None = None
+        self._error: OSError | None = None
+
+    def wrote(self, size: int) -> None:
+        self._unsynced += size
+        if self._unsynced >= SYNC_EVERY_BYTES and not (self._thread and self._thread.is_alive()):
+            self._raise()
+            self._unsynced = 0
+            self._thread = threading.Thread(target=self._sync, name="background-sync", daemon=True)
+            self._thread.start()
+
+    def _sync(self) -> None:
+        try:
+            _fdatasync(self._fd)
+        except OSError as error:
+            self._error = error
+
+    def wait(self) -> None:
+        """The sync in flight done; its error, if any, raised."""
+        self.join()
+        self._raise()
+
+    def join(self) -> None:
+        """The sync in flight done (before the file is closed, whatever happened)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
+_fdatasync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
+
+
 class JsonlWriter:
     """Streams JSON lines into an artifact, hashing and counting as it goes."""
 
     def __init__(self, handle: Any) -> None:
         self._handle = handle
+        self._background_sync = BackgroundSync(handle)
         self._batch = LineBatch()
         self._hash = hashlib.sha256()
         self.rows = 0
@@ -288,6 +334,7 @@ class JsonlWriter:
     def sync(self) -> None:
         """Everything written so far on disk (atomic_file's own fsync then finds nothing left to write)."""
         self._flush()
+        self._background_sync.wait()
         self._handle.flush()
         os.fsync(self._handle.fileno())
 
@@ -295,6 +342,7 @@ class JsonlWriter:
         self._hash.update(chunk)
         self._handle.write(chunk)
         self.size_bytes += len(chunk)
+        self._background_sync.wrote(len(chunk))
 
     def _flush(self) -> None:
         chunk = self._batch.take()
@@ -303,6 +351,7 @@ class JsonlWriter:
 
     def _finish(self) -> str:
         self._flush()
+        self._background_sync.wait()
         return self._hash.hexdigest()
 
 
@@ -318,8 +367,11 @@ def write_jsonl_at(path: Path, name: str) -> Iterator[JsonlWriter]:
     """write_jsonl for a file outside ARTIFACT_PATHS (a companion file of an artifact)."""
     with atomic_file(path, name) as handle:
         writer = JsonlWriter(handle)
-        yield writer
-        digest = writer._finish()
+        try:
+            yield writer
+            digest = writer._finish()
+        finally:
+            writer._background_sync.join()  # never close the file under a sync
     writer.artifact = Artifact(name, path, writer.rows, digest, writer.size_bytes)
 
 

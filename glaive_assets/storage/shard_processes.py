@@ -5,8 +5,8 @@ another. There the transform is one step that starts a process per shard,
 
     python -m glaive_assets.storage.shard_processes <plan file> <result file>
 
-and merges their files as the merge step does (shards.merge_shards): the same plans, shard function and
-merge, so the same bytes. A fresh interpreter imports only the core and storage modules (not Dagster,
+and merges their files while they run (shards.merge_while_running): the same plans, shard function and
+copies as the merge step's, so the same bytes. A fresh interpreter imports only the core and storage modules (not Dagster,
 nor the CLI that started the run, as multiprocessing's spawn would), and a shard that fails or dies is
 a non-zero exit code with its last line of stderr, never a pool left waiting. The plan, the result and
 stderr travel as files in the run's scratch folder beside the shard's files. At most one process a core
@@ -22,10 +22,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from glaive_assets.config.settings import default_shards
-from glaive_assets.storage.shards import ShardAccountingError, ShardPlan, ShardResult, transform_shard
+from glaive_assets.storage.shards import SHARD_FILES, ShardAccountingError, ShardPlan, ShardResult, transform_shard
 
 _ACCOUNTING_EXIT = 3  # a ShardAccountingError, as opposed to a crash
 _PARENT_GONE_EXIT = 4
@@ -50,7 +51,8 @@ def _start(plan: ShardPlan) -> subprocess.Popen:
     plan.scratch.mkdir(parents=True, exist_ok=True)
     plan_file, result_file, stderr_file = _files(plan)
     plan_file.write_bytes(pickle.dumps(plan))
-    result_file.unlink(missing_ok=True)
+    for stale in (result_file, *(plan.file(kind) for kind in SHARD_FILES)):  # a merge may read them as they grow
+        stale.unlink(missing_ok=True)
     with open(stderr_file, "wb") as stderr:  # a file, not a pipe: a chatty shard never waits on a reader
         command = [sys.executable, "-m", __name__, str(plan_file), str(result_file), str(os.getpid())]
         return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
@@ -64,13 +66,14 @@ def _check(plan: ShardPlan, process: subprocess.Popen) -> None:
                                 f"{_last_line(_files(plan)[2])}")
 
 
-def transform_in_processes(plans: list[ShardPlan], max_running: int | None = None) -> list[ShardResult]:
+def transform_in_processes(plans: list[ShardPlan], max_running: int | None = None,
+                           on_finished: Callable[[ShardResult], None] = lambda result: None) -> list[ShardResult]:
     """Run the shards side by side, each in its own process, at most `max_running` at once (default: the
-    CPU cores this process may use); their results in plan order. The first shard to fail raises:
-    ShardAccountingError when its rows do not add up, ShardProcessError when its process fails; the other
-    shards' processes are then stopped."""
+    CPU cores this process may use), calling `on_finished` with each shard's result as it ends; their
+    results in plan order. The first shard to fail raises: ShardAccountingError when its rows do not add
+    up, ShardProcessError when its process fails; the other shards' processes are then stopped."""
     limit = max(1, max_running or default_shards())
-    waiting, running = list(plans), []
+    waiting, running, results = list(plans), [], {}
     try:
         while waiting or running:
             while waiting and len(running) < limit:
@@ -80,9 +83,11 @@ def transform_in_processes(plans: list[ShardPlan], max_running: int | None = Non
             for plan, process in finished:
                 _check(plan, process)
                 running.remove((plan, process))
+                results[plan.index] = pickle.loads(_files(plan)[1].read_bytes())
+                on_finished(results[plan.index])
             if not finished:
                 time.sleep(_POLL_SECONDS)
-        return [pickle.loads(_files(plan)[1].read_bytes()) for plan in plans]
+        return [results[plan.index] for plan in plans]
     finally:
         for _, process in running:
             if process.poll() is None:

@@ -1,6 +1,9 @@
 """The processed/rejects split in shards (no Dagster): raw's bytes cut into N contiguous ranges at line
-starts, each transformed on its own into scratch files, then merged in shard order into glaive_processed
-and glaive_rejects, with processed's companions (the suite's view and the staged ChatML: storage/stages.py).
+starts, each transformed on its own into scratch files, merged in shard order into glaive_processed and
+glaive_rejects, with processed's companions (the suite's view and the staged ChatML: storage/stages.py).
+The merge either follows shards that are still running (merge_while_running: each shard's files are
+copied as they grow, so when the last shard ends only its own files are left to copy) or takes shards
+that have all finished (merge_shards, the multiprocess form's merge step).
 
 glaive_raw is written in source_index order, so each shard is a source_index range, and the merged files
 hold every row in raw's order: byte-identical to a single pass, whatever N. The plan cuts by bytes, not by
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -35,6 +39,7 @@ from glaive_assets.storage.stages import (
 
 SCRATCH_FOLDER = "processed/.shards"
 _COPY_CHUNK = 1 << 20
+_FOLLOW_SECONDS = 0.05  # how often a copy looks for more of a running shard's file
 
 
 class ShardAccountingError(RowAccountingError):
@@ -228,18 +233,76 @@ def check_coverage(results: list[ShardResult], raw: Artifact) -> list[ShardResul
     return ordered
 
 
-def _concatenate(out: JsonlWriter, files: list[ShardFile], path: Path, name: str) -> None:
-    """The shard files appended, in order, in blocks, then synced. Each must still hold the bytes its
-    shard wrote, so the rows its shard counted are the rows copied."""
+class FinishedShards:
+    """The shards' results as their shards finish, for a merge that copies each shard's files while the
+    later shards still run (merge_while_running)."""
+
+    def __init__(self, plans: list[ShardPlan]) -> None:
+        self.plans = sorted(plans, key=lambda plan: plan.index)
+        self._results: dict[int, ShardResult] = {}
+        self._abandoned = self._ended = False
+        self._changed = threading.Condition()
+
+    def finish(self, result: ShardResult) -> None:
+        with self._changed:
+            self._results[result.plan.index] = result
+            self._changed.notify_all()
+
+    def abandon(self) -> None:
+        """The shards failed: the copies stop."""
+        with self._changed:
+            self._abandoned = True
+            self._changed.notify_all()
+
+    def end(self) -> None:
+        """Every shard has run: a result still missing never comes."""
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait(self, index: int, seconds: float) -> ShardResult | None:
+        """Shard `index`'s result, or None while its shard still runs after `seconds`."""
+        with self._changed:
+            if index not in self._results and not (self._abandoned or self._ended):
+                self._changed.wait(seconds)
+            if self._abandoned:
+                raise _Abandoned
+            if index not in self._results and self._ended:
+                raise ShardAccountingError(f"shard {index + 1} of {len(self.plans)} ran, but reported no result")
+            return self._results.get(index)
+
+    def results(self) -> list[ShardResult]:
+        with self._changed:
+            return list(self._results.values())
+
+
+class _Abandoned(Exception):
+    """Raised in the copies when the shards failed (the caller raises the shards' own error)."""
+
+
+def _concatenate(out: JsonlWriter, kind: str, finished: FinishedShards, path: Path, name: str) -> None:
+    """The shards' `kind` files appended, in shard order, in blocks, then synced. A shard's file is
+    copied as its shard writes it; once its shard has finished, the file must hold the bytes the shard
+    wrote, so the rows its shard counted are the rows copied."""
     # One small buffer, reused: fresh 8 MiB blocks in four threads stayed in glibc's arenas (+90 MiB RSS).
     buffer = bytearray(_COPY_CHUNK)
     try:
-        for shard_file in files:
-            copied = 0
-            with open(shard_file.path, "rb") as handle:
-                while size := handle.readinto(buffer):
-                    out.write_block(memoryview(buffer)[:size])
-                    copied += size
+        for plan in finished.plans:
+            source, copied, handle = plan.file(kind), 0, None
+            try:
+                while True:
+                    result = finished.wait(plan.index, _FOLLOW_SECONDS)  # before reading: then EOF is the end
+                    if handle is None and (result is not None or source.exists()):
+                        handle = open(source, "rb")
+                    while handle is not None and (size := handle.readinto(buffer)):
+                        out.write_block(memoryview(buffer)[:size])
+                        copied += size
+                    if result is not None:
+                        break
+            finally:
+                if handle is not None:
+                    handle.close()
+            shard_file: ShardFile = getattr(result, kind)
             if copied != shard_file.size_bytes:
                 raise ShardAccountingError(f"{shard_file.path} holds {copied} bytes, but its shard wrote "
                                            f"{shard_file.size_bytes}: it was changed after the shard ended")
@@ -252,13 +315,30 @@ def _concatenate(out: JsonlWriter, files: list[ShardFile], path: Path, name: str
 
 
 def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> tuple[ProcessedArtifact, Artifact, SplitStats]:
-    """Publish the shards' files, in shard order, as glaive_processed (with its companions) and glaive_rejects.
+    """Publish the finished shards' files, in shard order, as glaive_processed (with its companions) and
+    glaive_rejects (the merge step of the multiprocess form)."""
+    finished = FinishedShards([result.plan for result in check_coverage(results, raw)])
+    for result in results:
+        finished.finish(result)
+    processed, rejects, stats, _ = _merge(data_dir, raw, finished, lambda finish: None)
+    return processed, rejects, stats
 
-    The four files are copied side by side, a thread each (hashing, writing and fsync release the GIL), into
-    temp files; only when every copy is complete do they replace the published files, the companions first
-    and processed and rejects last. A kill during the copies leaves every published file as it was."""
-    ordered = check_coverage(results, raw)
-    ordered[0].plan.raw.check(raw.path.stat())
+
+def merge_while_running(data_dir: Path, raw: Artifact, plans: list[ShardPlan],
+                        run: Callable[[Callable[[ShardResult], None]], object]
+                        ) -> tuple[ProcessedArtifact, Artifact, SplitStats, list[ShardResult]]:
+    """Run the shards, `run(finish)` calling `finish(result)` as each ends, and publish their files as
+    merge_shards does, copying each shard's files while it writes them: when the last shard ends, only
+    its own files are left to copy. Returns the shards' results too, in order."""
+    return _merge(data_dir, raw, FinishedShards(plans), run)
+
+
+def _merge(data_dir: Path, raw: Artifact, finished: FinishedShards,
+           run: Callable[[Callable[[ShardResult], None]], object]):
+    """The four files are copied side by side, a thread each (hashing, writing and fsync release the GIL),
+    into temp files; only when every copy is complete and the shards cover raw once do they replace the
+    published files, the companions first and processed and rejects last. A kill or a failed shard
+    leaves every published file as it was."""
     targets = {  # kind -> (path, name), in the order they replace the published files
         "checked": (companion_path(data_dir, "checked"), "checked"),
         "chatml": (companion_path(data_dir, "staged_chatml"), "staged_chatml"),
@@ -268,15 +348,22 @@ def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> t
     with ExitStack() as replaces:  # exits last-in first-out: enter in reverse to replace in `targets` order
         writers = {kind: replaces.enter_context(write_jsonl_at(*targets[kind])) for kind in reversed(targets)}
         with ThreadPoolExecutor(len(writers), thread_name_prefix="merge") as pool:
-            copies = [pool.submit(_concatenate, writers[kind], [getattr(result, kind) for result in ordered],
-                                  *targets[kind]) for kind in targets]
+            copies = [pool.submit(_concatenate, writers[kind], kind, finished, *targets[kind]) for kind in targets]
+            try:
+                run(finished.finish)
+            except BaseException:
+                finished.abandon()
+                raise
+            finished.end()
             for copy in copies:
                 copy.result()
+        ordered = check_coverage(finished.results(), raw)
+        ordered[0].plan.raw.check(raw.path.stat())
     checked, chatml, processed, rejects = (writers[kind].artifact for kind in targets)
     stats = SplitStats()
     for result in ordered:
         stats.add(result.stats)
-    return processed_artifact(raw, processed, rejects, checked, chatml, stats), rejects, stats
+    return processed_artifact(raw, processed, rejects, checked, chatml, stats), rejects, stats, ordered
 
 
 def remove_run_scratch(data_dir: Path, run_id: str) -> None:

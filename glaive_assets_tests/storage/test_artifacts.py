@@ -1,4 +1,6 @@
+import errno
 import hashlib
+import threading
 import tracemalloc
 
 import orjson
@@ -17,6 +19,8 @@ from glaive_assets.storage.artifacts import (
     write_jsonl,
     write_jsonl_at,
 )
+from glaive_assets.storage import artifacts
+from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.manifest import read_manifest, update_manifest
 
 
@@ -119,3 +123,31 @@ def test_pending_lines_hold_little_memory_though_orjson_over_allocates(tmp_path)
             tracemalloc.stop()
     assert out.artifact.rows == 4096
     assert peak < 16 * 2**20, f"{peak / 2**20:.0f} MiB pending"
+
+
+def test_a_large_file_is_synced_in_the_background_while_it_is_written(tmp_path, monkeypatch):
+    """So the fsync that publishes it finds little left: every SYNC_EVERY_BYTES, an fdatasync in a thread."""
+    synced_in = []
+    monkeypatch.setattr(artifacts, "SYNC_EVERY_BYTES", 3 * WRITE_BATCH_BYTES)
+    monkeypatch.setattr(artifacts, "_fdatasync", lambda fd: synced_in.append(threading.current_thread().name))
+    line = b"y" * 1023 + b"\n"
+    with write_jsonl_at(tmp_path / "big.jsonl", "big") as out:
+        for _ in range(10 * 1024):  # 10 MiB: about three syncs
+            out.write_line(line)
+    assert (tmp_path / "big.jsonl").read_bytes() == line * 10 * 1024
+    assert len(synced_in) >= 2 and set(synced_in) == {"background-sync"}
+
+
+def test_a_failed_background_sync_fails_the_write_and_replaces_nothing(tmp_path, monkeypatch):
+    def failing_sync(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")  # as a thin-provisioned disk reports it
+
+    monkeypatch.setattr(artifacts, "SYNC_EVERY_BYTES", WRITE_BATCH_BYTES)
+    monkeypatch.setattr(artifacts, "_fdatasync", failing_sync)
+    (tmp_path / "big.jsonl").write_bytes(b"{}\n")
+    with pytest.raises(StorageError, match=r"^cannot write big at \S+big\.jsonl: no space left on the device$"):
+        with write_jsonl_at(tmp_path / "big.jsonl", "big") as out:
+            for _ in range(3 * 1024):
+                out.write_line(b"z" * 1023 + b"\n")
+    assert (tmp_path / "big.jsonl").read_bytes() == b"{}\n"
+    assert list(tmp_path.glob("*.tmp")) == []

@@ -11,7 +11,10 @@ import time
 import pytest
 
 from glaive_assets.storage.shard_processes import ShardProcessError, transform_in_processes
-from glaive_assets.storage.shards import ShardAccountingError, plan_shards, run_scratch, transform_shard
+from glaive_assets.storage.shards import (
+    SHARD_FILES, ShardAccountingError, merge_while_running, plan_shards, run_scratch, transform_shard,
+)
+from glaive_assets.storage.stages import split_raw
 from glaive_assets.storage.stages import write_raw
 from glaive_assets_tests.harness.dagster_helpers import sample_rows
 from glaive_assets_tests.storage.test_shards import SOURCE, raw_with_quirks
@@ -53,6 +56,23 @@ def test_at_most_max_running_processes_give_the_same_results(tmp_path):
     one_at_a_time = transform_in_processes(plan_shards(raw, 3, run_scratch(tmp_path, "one")), max_running=1)
     assert [result.processed.path.read_bytes() for result in one_at_a_time] == [
         result.processed.path.read_bytes() for result in side_by_side]
+
+
+def test_a_merge_beside_the_processes_ignores_files_an_earlier_attempt_left(tmp_path):
+    """The merge reads each shard's files as they grow, from the moment it starts: files of the same names
+    left in the scratch folder are removed before each shard's process starts, never copied."""
+    raw = raw_with_quirks(tmp_path)
+    single, single_rejects, _ = split_raw(tmp_path / "single", raw)
+    plans = plan_shards(raw, 2, run_scratch(tmp_path, "retried"))
+    plans[0].scratch.mkdir(parents=True)
+    for plan in plans:
+        for kind in SHARD_FILES:
+            plan.file(kind).write_bytes(b'{"left": "by an earlier attempt"}\n' * 5000)
+    processed, rejects, _, _ = merge_while_running(
+        tmp_path, raw, plans, lambda finish: transform_in_processes(plans, on_finished=finish))
+    assert processed.path.read_bytes() == single.path.read_bytes()
+    assert processed.checked.path.read_bytes() == single.checked.path.read_bytes()
+    assert rejects.path.read_bytes() == single_rejects.path.read_bytes()
 
 
 def _shard_pids(scratch) -> list[int]:

@@ -5,6 +5,8 @@ import dataclasses
 import errno
 import os
 import re
+import threading
+import time
 
 import pytest
 
@@ -13,10 +15,11 @@ from glaive_assets.storage.artifacts import JsonlWriter, artifact_path
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.manifest import load_artifact, update_manifest
 from glaive_assets.storage.shards import (
-    ShardAccountingError, check_coverage, merge_shards, plan_shards, remove_finished_scratch, run_scratch,
+    ShardAccountingError, check_coverage, merge_shards, merge_while_running, plan_shards, remove_finished_scratch, run_scratch,
     scratch_root, transform_shard,
 )
 from glaive_assets.storage.stages import RowAccountingError, split_raw, write_raw
+from glaive_assets.storage.temps import temp_path_for
 from glaive_assets_tests.harness.dagster_helpers import read_lines, sample_rows
 
 SOURCE = SourceSettings("sample", 0, 3)
@@ -103,6 +106,61 @@ def test_merged_shards_are_byte_identical_to_the_single_pass(tmp_path, count):
     assert [result.processed.rows + result.rejects.rows for result in results] == [
         result.rows for result in results]
     assert sum(result.rows for result in results) == 63
+
+
+def _wait_for(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_merge_while_the_shards_run_copies_each_shard_as_it_finishes_and_writes_the_same_bytes(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    single, _, single_stats = split_raw(tmp_path / "single", raw)
+    plans = plan_shards(raw, 3, run_scratch(tmp_path, "running"))
+    published = artifact_path(tmp_path, "glaive_processed")
+    copied_before_the_next_shard = []
+
+    def run(finish):  # the shards one after the other, here; each must be copied before the next starts
+        copied = 0
+        for plan in plans:
+            result = transform_shard(plan)
+            finish(result)
+            copied += result.processed.size_bytes
+            copied_before_the_next_shard.append(_wait_for(lambda: _size(temp_path_for(published)) == copied))
+
+    processed, rejects, stats, results = merge_while_running(tmp_path, raw, plans, run)
+    assert copied_before_the_next_shard == [True, True, True]
+    assert processed.path.read_bytes() == single.path.read_bytes() and processed.sha256 == single.sha256
+    assert processed.staged_chatml.path.read_bytes() == single.staged_chatml.path.read_bytes()
+    assert (processed.rows, rejects.rows, stats) == (60, 3, single_stats)
+    assert [result.plan.key for result in results] == ["shard_1_of_3", "shard_2_of_3", "shard_3_of_3"]
+
+
+def _size(path) -> int:
+    return path.stat().st_size if path.exists() else -1
+
+
+def test_shards_that_fail_or_never_report_end_the_merge_and_replace_nothing(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    published, _, _ = merge_shards(tmp_path, raw, run_shards(tmp_path, raw, 2))
+    before = published.path.read_bytes()
+    plans = plan_shards(raw, 2, run_scratch(tmp_path, "failing"))
+
+    def first_then_fail(finish):
+        finish(transform_shard(plans[0]))
+        raise RuntimeError("shard_2_of_2's process exited with code 1")
+
+    with pytest.raises(RuntimeError, match="^shard_2_of_2's process exited with code 1$"):
+        merge_while_running(tmp_path, raw, plans, first_then_fail)
+    with pytest.raises(ShardAccountingError, match=r"^shard 2 of 2 ran, but reported no result$"):
+        merge_while_running(tmp_path, raw, plans, lambda finish: finish(transform_shard(plans[0])))
+    assert published.path.read_bytes() == before
+    assert list(tmp_path.rglob("*.tmp")) == []
+    assert [thread.name for thread in threading.enumerate() if thread.name.startswith("merge")] == []
 
 
 def test_a_shard_whose_range_ends_inside_a_line_fails(tmp_path):

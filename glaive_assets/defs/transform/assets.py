@@ -28,7 +28,7 @@ from glaive_assets.storage.artifacts import Artifact, ProcessedArtifact, RawArti
 from glaive_assets.storage.by_source import source_accounting
 from glaive_assets.storage.shard_processes import ShardProcessError, transform_in_processes
 from glaive_assets.storage.shards import (
-    ShardAccountingError, ShardResult, merge_shards, remove_run_scratch,
+    ShardAccountingError, ShardResult, merge_shards, merge_while_running, remove_run_scratch,
 )
 from glaive_assets.storage.stages import RowAccountingError, SplitStats, split_raw, write_chatml
 
@@ -85,18 +85,11 @@ def _published(glaive_raw: RawArtifact, processed: Artifact, rejects: Artifact, 
 def merge_transform_shards(context: dg.OpExecutionContext, storage: GlaiveStorage, glaive_raw: RawArtifact,
                            shards: list[ShardResult]):
     try:
-        processed, rejects, stats, table = _merged(storage, glaive_raw, shards, context.run.run_id)
+        processed, rejects, stats = merge_shards(storage.root, glaive_raw, shards)
     except ShardAccountingError as error:
         raise dg.Failure(description=f"row accounting broken: {error}") from None
-    yield from _published(glaive_raw, processed, rejects, stats, {"shards": table})
-
-
-def _merged(storage: GlaiveStorage, glaive_raw: RawArtifact, shards: list[ShardResult], run_id: str):
-    """The shards' files published (merge_shards checks that they cover raw once) and the run's scratch
-    removed; processed, rejects, their statistics and the shards table."""
-    processed, rejects, stats = merge_shards(storage.root, glaive_raw, shards)
-    remove_run_scratch(storage.root, run_id)
-    return processed, rejects, stats, shard_table(shards)
+    remove_run_scratch(storage.root, context.run.run_id)
+    yield from _published(glaive_raw, processed, rejects, stats, {"shards": shard_table(shards)})
 
 
 def sharded_transform() -> dg.AssetsDefinition:
@@ -117,15 +110,17 @@ def one_step_transform() -> dg.AssetsDefinition:
                               glaive_raw: RawArtifact):
         """Split raw rows into processed and rejects, every row into exactly one of them, in one step: its
         shards side by side, each in a process of its own (storage/shard_processes.py), merged in
-        source_index order; one shard is one pass in the step's own process."""
+        source_index order while they run; one shard is one pass in the step's own process."""
         plans = plan_run_shards(context, storage, glaive_raw, config.resolve())
         try:
             if len(plans) == 1:
                 processed, rejects, stats = split_raw(storage.root, glaive_raw)
                 table = whole_table(glaive_raw, processed, rejects)
             else:
-                processed, rejects, stats, table = _merged(storage, glaive_raw, transform_in_processes(plans),
-                                                          context.run.run_id)
+                processed, rejects, stats, shards = merge_while_running(
+                    storage.root, glaive_raw, plans, lambda finish: transform_in_processes(plans, on_finished=finish))
+                remove_run_scratch(storage.root, context.run.run_id)
+                table = shard_table(shards)
         except RowAccountingError as error:
             raise dg.Failure(description=f"row accounting broken: {error}") from None
         except ShardProcessError as error:
