@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +145,13 @@ def read_jsonl(path: str | Path) -> Iterator[Any]:
     """Yield each line's JSON value, one at a time; a blank or broken line raises JsonlLineError
     naming the line."""
     with open(path, "rb") as handle:
-        for line_number, line in enumerate(handle, start=1):
-            try:
-                yield orjson.loads(line)
-            except orjson.JSONDecodeError as error:
-                raise JsonlLineError(f"{path}:{line_number}: not a JSON value ({error})") from None
+        yield from parse_jsonl_lines(handle, str(path))
+
+
+def parse_jsonl_lines(lines: Iterable[bytes], where: str) -> Iterator[Any]:
+    """read_jsonl over lines already read (`where` names them in errors, with their line number)."""
+    for line_number, line in enumerate(lines, start=1):
+        try:
+            yield orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            raise JsonlLineError(f"{where}:{line_number}: not a JSON value ({error})") from None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -33,6 +33,7 @@ from glaive_assets.storage.artifacts import (
     Artifact, JsonlWriter, LineBatch, ProcessedArtifact, artifact_path, write_jsonl_at,
 )
 from glaive_assets.storage.errors import path_error
+from glaive_assets.storage.ranges import RangeReader, cut_at_line_starts
 from glaive_assets.storage.stages import (
     RowAccountingError, SplitOutputs, SplitStats, companion_path, processed_artifact, raw_sources, split_lines,
 )
@@ -131,16 +132,6 @@ def remove_finished_scratch(data_dir: Path, is_finished: Callable[[str], bool]) 
     return removed
 
 
-def _line_starts_from(path: Path, positions: list[int]) -> list[int]:
-    """For each byte position, the first line start at or after it (a seek and the rest of one line)."""
-    starts = []
-    with open(path, "rb") as handle:
-        for position in positions:
-            handle.seek(position - 1)  # the byte before: a newline there makes `position` a line start
-            starts.append(position - 1 + len(handle.readline()))
-    return starts
-
-
 def plan_shards(raw: Artifact, count: int, scratch: Path) -> list[ShardPlan]:
     """Cut raw's bytes into `count` contiguous ranges of near-equal size, at line starts (fewer when
     raw has fewer lines, or lines longer than a range)."""
@@ -148,26 +139,9 @@ def plan_shards(raw: Artifact, count: int, scratch: Path) -> list[ShardPlan]:
         raise ValueError(f"the number of shards must be >= 1, got {count}")
     identity = RawIdentity.of(raw)
     count = max(1, min(count, raw.rows))
-    cuts = _line_starts_from(raw.path, [raw.size_bytes * index // count for index in range(1, count)])
-    stops = sorted({*cuts, raw.size_bytes} - {0}) or [raw.size_bytes]
-    starts = [0, *stops[:-1]]
-    return [ShardPlan(index, len(stops), identity, start, stop, scratch, raw_sources(raw))
-            for index, (start, stop) in enumerate(zip(starts, stops))]
-
-
-class _RangeReader:
-    """The lines of a byte range; `position` is where the last line read ended."""
-
-    def __init__(self, handle, start_byte: int, stop_byte: int) -> None:
-        self._handle, self.position, self._stop = handle, start_byte, stop_byte
-
-    def __iter__(self) -> Iterator[bytes]:
-        self._handle.seek(self.position)
-        for line in self._handle:
-            if self.position >= self._stop:
-                return
-            self.position += len(line)
-            yield line
+    ranges = cut_at_line_starts(raw.path, raw.size_bytes, count)
+    return [ShardPlan(index, len(ranges), identity, start, stop, scratch, raw_sources(raw))
+            for index, (start, stop) in enumerate(ranges)]
 
 
 class _ScratchWriter:
@@ -203,7 +177,7 @@ def transform_shard(plan: ShardPlan) -> ShardResult:
     try:
         with open(plan.raw.path, "rb") as raw:
             plan.raw.check(os.fstat(raw.fileno()))
-            lines = _RangeReader(raw, plan.start_byte, plan.stop_byte)
+            lines = RangeReader(raw, plan.start_byte, plan.stop_byte)
             read = split_lines(lines, SplitOutputs(**writers), stats, plan.sources)
     finally:
         result = ShardResult(plan, read, **{kind: writer.close() for kind, writer in writers.items()}, stats=stats)

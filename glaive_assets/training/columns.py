@@ -83,5 +83,20 @@ class ScanColumns:
         self.batch.clear()
         self.batch_words.clear()
 
+    @property
+    def rows(self) -> int:
+        return self.arrays["source_index"].size + len(self.batch)
+
+    def extend(self, columns: dict[str, np.ndarray]) -> None:
+        """Append rows scanned elsewhere (training/scan.py): every column, signatures included."""
+        self.flush()
+        for name, values in columns.items():
+            (self.signatures if name == "signatures" else self.arrays[name]).extend(values)
+
+    def release(self) -> None:
+        """Let go of every column (views taken with column() keep theirs)."""
+        self.arrays.clear()
+        self.signatures = GrowingArray(np.uint16, (0,))
+
     def column(self, name: str) -> np.ndarray:
         return self.signatures.array() if name == "signatures" else self.arrays[name].array()

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from glaive_assets.core.jsonio import read_jsonl
 from glaive_assets.training.columns import ScanColumns
 from glaive_assets.training.config import CONTAMINATED, DROP_REASONS, SPLITS, TrainingConfig
 from glaive_assets.training.decontaminate import Contamination, EvalIndex, build_eval_index, find_contamination
 from glaive_assets.training.dedup import KEPT, NO_ROW, STAGES, DedupKeys, find_duplicates
 from glaive_assets.training.minhash import WordHasher
+from glaive_assets.training import scan
 from glaive_assets.training.signatures import row_signature
 from glaive_assets.training.splits import NOT_IN_A_SPLIT, assign_splits
 from glaive_assets.training.weights import Weighting, slice_codes, weigh_train_rows
@@ -74,8 +77,10 @@ class RowKeyTable:
     structure: np.ndarray  # uint64
 
 
-def _scan(rows: Iterable[dict[str, Any]], index: EvalIndex, config: TrainingConfig
-          ) -> tuple[ScanColumns, dict[int, Contamination]]:
+def scan_rows(rows: Iterable[dict[str, Any]], index: EvalIndex, config: TrainingConfig
+              ) -> tuple[ScanColumns, dict[int, Contamination]]:
+    """The pass: each row's keys, slice codes, id and MinHash signature, and the rows that match an eval
+    item (by position)."""
     columns = ScanColumns(config.minhash.num_perm)
     add = columns.add
     word_hashes = WordHasher().hashes
@@ -103,12 +108,27 @@ def plan_training_set(chatml_rows: Iterable[dict[str, Any]], config: TrainingCon
     config = config or TrainingConfig()
     if eval_index is None:
         eval_index = build_eval_index(config.eval_sets, config.ngram_words)
-    columns, contamination = _scan(chatml_rows, eval_index, config)
+    return plan_from_scan(*scan_rows(chatml_rows, eval_index, config), config, eval_index)
+
+
+def plan_training_set_in_processes(chatml_path: Path, config: TrainingConfig, eval_index: EvalIndex, processes: int,
+                                   scratch: Path) -> TrainingPlan:
+    """plan_training_set over the ChatML file, its pass in up to `processes` processes side by side
+    (scan.py; their files under `scratch`): the same plan. A file under MIN_BYTES_PER_PROCESS a process
+    (their start would cost more than they save), or one process, is one pass in this one."""
+    if min(processes, chatml_path.stat().st_size // scan.MIN_BYTES_PER_PROCESS) <= 1:
+        return plan_training_set(read_jsonl(chatml_path), config, eval_index)
+    return plan_from_scan(*scan.scan_in_processes(chatml_path, eval_index, config, processes, scratch), config, eval_index)
+
+
+def plan_from_scan(columns: ScanColumns, contamination: dict[int, Contamination], config: TrainingConfig,
+                   eval_index: EvalIndex) -> TrainingPlan:
+    """Dedup, splits and weights from the pass's columns."""
     source_index, ids, exact, near = (columns.column(name) for name in ("source_index", "ids", "exact", "near"))
     codes, structure = columns.column("codes"), columns.column("structure")
     keys = DedupKeys(source_index, exact, near, columns.column("calls"), columns.column("signatures"),
                      columns.column("word_counts") > 0)
-    del columns  # the signatures (128 bytes a row) go with `keys` once dedup is done
+    columns.release()  # the signatures (128 bytes a row) go with `keys` once dedup is done
     dedup = find_duplicates(keys, config.minhash, config.max_bucket_pairs)
     del keys
 

@@ -10,13 +10,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from glaive_assets.storage.artifacts import Artifact
 from glaive_assets.core.jsonio import read_jsonl
 from glaive_assets.training.config import SPLITS, TRAINING_PATHS, TrainingConfig
-from glaive_assets.training.plan import TrainingPlan, plan_training_set
+from glaive_assets.training.plan import TrainingPlan, plan_training_set_in_processes
 from glaive_assets.training.decontaminate import EvalIndex, build_eval_index
 from glaive_assets.training.verify import (
     Accounting,
@@ -37,14 +38,19 @@ class TrainingSet:
 
 
 def build_training_set(data_dir: Path, chatml_path: Path, config: TrainingConfig | None = None,
-                       chatml_rows: int | None = None, eval_index: EvalIndex | None = None) -> TrainingSet:
+                       chatml_rows: int | None = None, eval_index: EvalIndex | None = None,
+                       processes: int = 1) -> TrainingSet:
     """Plan from the ChatML file (one pass), then write the splits and the ledger (a second pass).
 
     chatml_rows: the row count glaive_chatml's writer recorded (the manifest's), for the accounting;
     by default the lines read. eval_index: the config's eval sets, read once by the caller (by default
-    read here).
+    read here). processes: how many processes share the plan's pass (scan.py); the plan is the same.
     """
-    plan = plan_training_set(read_jsonl(chatml_path), config, eval_index)
+    config = config or TrainingConfig()
+    if eval_index is None:
+        eval_index = build_eval_index(config.eval_sets, config.ngram_words)
+    with tempfile.TemporaryDirectory(prefix="glaive-training-scan-") as scratch:
+        plan = plan_training_set_in_processes(chatml_path, config, eval_index, processes, Path(scratch))
     with open(chatml_path, "rb") as lines:
         artifacts = write_training_set(data_dir, lines, plan)
     accounting = check_accounting(plan.rows if chatml_rows is None else chatml_rows, {name: artifact.rows for name, artifact in artifacts.items()}, plan)

@@ -83,7 +83,7 @@ def _shard_pids(scratch) -> list[int]:
             command = open(f"/proc/{entry}/cmdline", "rb").read().decode()
         except (OSError, ValueError):
             continue
-        if "shard_processes" in command and str(scratch) in command:
+        if "worker_processes" in command and str(scratch) in command:
             found.append(int(entry))
     return found
 

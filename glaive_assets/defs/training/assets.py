@@ -8,7 +8,7 @@ from typing import Any, Optional
 import dagster as dg
 from pydantic import Field
 
-from glaive_assets.config.settings import eval_sets_from_env
+from glaive_assets.config.settings import eval_sets_from_env, shards_from_env
 from glaive_assets.core.records import CHATML_COLUMNS
 from glaive_assets.defs.metadata import artifact_metadata, counts_table, json_preview, output
 from glaive_assets.defs.resources import GlaiveStorage
@@ -94,7 +94,8 @@ def training_set_and_report(context: dg.AssetExecutionContext, config: TrainingS
     except (ValueError, OSError) as error:
         raise dg.Failure(description=f"training config: {error}") from None
     root = storage.root
-    training = build_training_set(root, glaive_chatml.path, training_config, glaive_chatml.rows, eval_index)
+    training = build_training_set(root, glaive_chatml.path, training_config, glaive_chatml.rows, eval_index,
+                                  processes=shards_from_env())
     leakage = check_split_leakage(root, training.plan)
     decontamination = check_decontaminated(root, training_config, eval_index)
     report = training_report(training.plan, training.accounting, leakage, decontamination)

@@ -1,0 +1,75 @@
+"""The training plan's pass on every core: the ChatML file cut at line starts into byte ranges
+(storage/ranges.py), each scanned by a Python process of its own (storage/worker_processes.py), and
+their columns joined in file order, so the plan is the one a single pass makes.
+
+The exact, near and calls keys are text.run_hash values, which Python salts per process: keys made in
+two processes would never match. So every worker runs with one PYTHONHASHSEED, drawn afresh for each
+plan: their keys compare as if one process had made them, and stay salted per run. The parent scans
+nothing itself (its salt is another).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from glaive_assets.storage.ranges import RangeReader, cut_at_line_starts
+from glaive_assets.storage.worker_processes import Job, run_in_processes
+from glaive_assets.training.columns import COLUMNS, ScanColumns
+from glaive_assets.training.config import TrainingConfig
+from glaive_assets.training.decontaminate import Contamination, EvalIndex
+from glaive_assets.core.jsonio import JsonlLineError, parse_jsonl_lines
+
+MIN_BYTES_PER_PROCESS = 8 << 20  # about 3,000 ChatML rows: a process's start (~0.4 s) is worth it past that
+
+
+@dataclass(frozen=True)
+class ScanRange:
+    name: str
+    path: Path
+    start_byte: int
+    stop_byte: int
+    eval_index: EvalIndex
+    config: TrainingConfig
+    folder: Path  # where its columns go, a .npy file each
+
+
+@dataclass(frozen=True)
+class ScannedRange:
+    column_files: dict[str, Path]  # every ScanColumns column, signatures included
+    contamination: dict[int, Contamination]  # position in the range -> the eval item it matched
+
+
+def scan_range(part: ScanRange) -> ScannedRange:
+    """The plan's pass (plan.scan_rows) over one byte range of the ChatML file; its columns saved as
+    .npy files, which the parent maps rather than unpickles (at 1M rows they are about 200 MB)."""
+    from glaive_assets.training.plan import scan_rows  # plan imports this module
+
+    with open(part.path, "rb") as handle:
+        lines = RangeReader(handle, part.start_byte, part.stop_byte)
+        columns, contamination = scan_rows(parse_jsonl_lines(lines, f"{part.path} (bytes {part.start_byte}.."
+                                                                    f"{part.stop_byte})"), part.eval_index, part.config)
+    files = {name: part.folder / f"{part.name}.{name}.npy" for name in (*COLUMNS, "signatures")}
+    for name, file in files.items():
+        np.save(file, columns.column(name), allow_pickle=False)
+    return ScannedRange(files, contamination)
+
+
+def scan_in_processes(path: Path, eval_index: EvalIndex, config: TrainingConfig, processes: int, scratch: Path
+                      ) -> tuple[ScanColumns, dict[int, Contamination]]:
+    """The plan's pass over the ChatML file at `path`, in up to `processes` processes side by side (their
+    files under `scratch`): the same columns and contamination as one pass."""
+    ranges = cut_at_line_starts(path, path.stat().st_size, processes)
+    names = [f"scan_{index + 1}_of_{len(ranges)}" for index in range(len(ranges))]
+    jobs = [Job(name, scan_range, ScanRange(name, path, start, stop, eval_index, config, scratch), scratch,
+                reported=(JsonlLineError,)) for name, (start, stop) in zip(names, ranges)]
+    hash_seed = str(1 + secrets.randbelow(2**32 - 1))  # 0 would turn the salt off
+    joined, contamination = ScanColumns(config.minhash.num_perm), {}
+    for part in run_in_processes(jobs, env={"PYTHONHASHSEED": hash_seed}):
+        offset = joined.rows
+        joined.extend({name: np.load(file, mmap_mode="r") for name, file in part.column_files.items()})
+        contamination.update({offset + position: found for position, found in part.contamination.items()})
+    return joined, contamination
