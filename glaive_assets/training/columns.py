@@ -94,9 +94,9 @@ class ScanColumns:
             (self.signatures if name == "signatures" else self.arrays[name]).extend(values)
 
     def release(self) -> None:
-        """Let go of every column (views taken with column() keep theirs)."""
-        self.arrays.clear()
-        self.signatures = GrowingArray(np.uint16, (0,))
+        """Let go of every column, leaving no rows (views taken with column() keep their data)."""
+        self.arrays = {name: GrowingArray(dtype, shape) for name, (dtype, shape) in COLUMNS.items()}
+        self.signatures = GrowingArray(np.uint16, self.signatures.array().shape[1:])
 
     def column(self, name: str) -> np.ndarray:
         return self.signatures.array() if name == "signatures" else self.arrays[name].array()

@@ -9,7 +9,8 @@ Two hashes, both 64-bit and never 0 (0 means "no key" in the arrays):
   decides an order that must be the same in every run (the split order, from the structure key).
 - run_hash: Python's built-in hash (SipHash, salted per process), about 10x faster. For keys that are
   only compared with each other inside one run (exact, near and calls keys): equal inputs give equal
-  keys, and two different inputs collide with probability 2^-64 per pair either way.
+  keys, and two different inputs collide with probability 2^-64 per pair either way. The processes
+  that share a plan's pass run with one PYTHONHASHSEED (scan.py), so their keys compare too.
 """
 
 from __future__ import annotations
