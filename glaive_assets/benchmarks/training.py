@@ -6,10 +6,11 @@
 Corpus: `--rows` rows of the sample generator (glaive_assets.sources.sample, seed 42) run through the
 core (process_row, to_chatml) and written once to a temporary glaive_chatml.jsonl, with an eval file
 in BFCL's layout (`--eval-items` questions, one in fifty a sample request, so some rows match). Then a
-fresh child process runs the stage as the assets will: training.stage.build_training_set (plan pass +
-write pass), check_split_leakage (reads the split files back), training_report and its writer. The
-child reports each step's wall and CPU seconds, its resident memory after imports and its peak
-(getrusage), so the figures are the stage's own, not the corpus generation's.
+fresh child process runs the stage as the assets will: training.stage.build_training_set (plan pass,
+on GLAIVE_SHARDS processes, default the cores, + write pass), check_split_leakage (reads the split files
+back), training_report and its writer. The child reports each step's wall and CPU seconds (its own plus
+the plan pass's processes'), its resident memory after imports and its peak, and the largest plan-pass
+process's peak (getrusage), so the figures are the stage's own, not the corpus generation's.
 
 --minhash N: training.minhash's speed on the user texts of N sample rows and its accuracy (the
 estimate against the exact Jaccard similarity of its LSH candidate pairs), and datasketch's MinHash +
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -85,8 +87,15 @@ def _rss_mib() -> float:
     return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its finished children (the plan pass's processes)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def run_stage(chatml_path: Path, eval_path: Path | None, data_dir: Path) -> dict:
     """The stage, timed step by step (this runs in the child process)."""
+    from glaive_assets.config.settings import shards_from_env
     from glaive_assets.training.config import TrainingConfig
     from glaive_assets.training.report import training_report
     from glaive_assets.training.stage import build_training_set, check_decontaminated, check_split_leakage
@@ -94,15 +103,16 @@ def run_stage(chatml_path: Path, eval_path: Path | None, data_dir: Path) -> dict
 
     config = TrainingConfig(eval_sets=(str(eval_path),) if eval_path else ())
     figures: dict = {"rss_after_imports_mib": round(_rss_mib(), 1)}
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), _cpu_s()
     steps = {}
 
     def lap(name: str) -> None:
         nonlocal wall, cpu
-        steps[name] = {"wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(time.process_time() - cpu, 2)}
-        wall, cpu = time.perf_counter(), time.process_time()
+        steps[name] = {"wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(_cpu_s() - cpu, 2)}
+        wall, cpu = time.perf_counter(), _cpu_s()
 
-    training = build_training_set(data_dir, chatml_path, config)
+    processes = shards_from_env()
+    training = build_training_set(data_dir, chatml_path, config, processes=processes)
     lap("build_training_set")
     leakage = check_split_leakage(data_dir, training.plan)
     lap("check_split_leakage")
@@ -116,6 +126,8 @@ def run_stage(chatml_path: Path, eval_path: Path | None, data_dir: Path) -> dict
         "total_wall_s": round(sum(step["wall_s"] for step in steps.values()), 2),
         "total_cpu_s": round(sum(step["cpu_s"] for step in steps.values()), 2),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "plan_processes": processes,
+        "largest_plan_process_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "rows": report["rows"],
         "dropped": report["dropped"],
         "contaminated_rows": report["contamination"]["rows"],

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from glaive_assets_tests.harness.dagster_dev import DagsterDev, LaunchDagsterDev, ProcessInfo, running_dagster_dev
+from glaive_assets_tests.harness.glaive_rows import write_jsonl_atomically
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 # Playwright's own browser download cannot work offline: we drive Debian's Chromium.
@@ -51,6 +52,14 @@ def launch_dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lau
 
 
 _missing_browser_messages: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def source_file(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test module's FIRST_ROWS as a JSON-lines source, which its tests may rewrite (a source change)."""
+    path = tmp_path_factory.mktemp("source") / "glaive_source.jsonl"
+    write_jsonl_atomically(path, request.module.FIRST_ROWS)
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -34,13 +34,6 @@ pytestmark = [pytest.mark.e2e]
 
 
 @pytest.fixture(scope="module")
-def source_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("source") / "glaive_source.jsonl"
-    write_jsonl_atomically(path, FIRST_ROWS)
-    return path
-
-
-@pytest.fixture(scope="module")
 def dev(launch_dagster_dev: LaunchDagsterDev, source_file: Path) -> DagsterDev:
     return launch_dagster_dev("dead_runs_dev", {
         "GLAIVE_SOURCE": str(source_file),

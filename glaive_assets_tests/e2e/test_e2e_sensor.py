@@ -54,13 +54,6 @@ def sensor_ticks(dev: DagsterDev) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def source_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("source") / "glaive_source.jsonl"
-    write_jsonl_atomically(path, FIRST_ROWS)
-    return path
-
-
-@pytest.fixture(scope="module")
 def sensor_dev(launch_dagster_dev: LaunchDagsterDev, source_file: Path) -> DagsterDev:
     return launch_dagster_dev(
         "sensor_dev",
