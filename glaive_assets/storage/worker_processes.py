@@ -30,6 +30,10 @@ from typing import Any
 
 from glaive_assets.config.settings import default_shards
 
+# Below about this much JSON lines for each process, a process's start (~0.4 s: a fresh interpreter and
+# its imports) costs more than it saves: callers then do the work in their own process.
+MIN_BYTES_PER_PROCESS = 8 << 20
+
 _REPORTED_EXIT = 3  # the job raised one of its `reported` errors, pickled beside its result
 _PARENT_GONE_EXIT = 4
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h

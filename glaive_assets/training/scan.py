@@ -17,13 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from glaive_assets.storage.ranges import RangeReader, cut_at_line_starts
-from glaive_assets.storage.worker_processes import Job, run_in_processes
+from glaive_assets.storage.worker_processes import MIN_BYTES_PER_PROCESS, Job, run_in_processes
 from glaive_assets.training.columns import COLUMNS, ScanColumns
 from glaive_assets.training.config import TrainingConfig
 from glaive_assets.training.decontaminate import Contamination, EvalIndex
 from glaive_assets.core.jsonio import JsonlLineError, parse_jsonl_lines
-
-MIN_BYTES_PER_PROCESS = 8 << 20  # about 3,000 ChatML rows: a process's start (~0.4 s) is worth it past that
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The trainer-ready exports of the training set, one asset per format (hf, openai, sharegpt), written by
-one step that reads the split files once for all formats. Downstream of training_set, so they wait for its
+one step: the formats in groups side by side on the cores (GLAIVE_SHARDS), each group in one pass over
+the split files. Downstream of training_set, so they wait for its
 blocking checks. The logic is glaive_assets.exports."""
 
 from typing import Any, Optional
@@ -7,10 +8,10 @@ from typing import Any, Optional
 import dagster as dg
 from pydantic import Field
 
-from glaive_assets.config.settings import export_formats_from_env
+from glaive_assets.config.settings import export_formats_from_env, shards_from_env
 from glaive_assets.defs.metadata import counts_table, json_preview, output
 from glaive_assets.defs.resources import GlaiveStorage
-from glaive_assets.exports.write import EXPORT_FORMATS, SPLITS, ExportResult, write_exports
+from glaive_assets.exports.write import EXPORT_FORMATS, SPLITS, ExportResult, write_exports_from_files
 from glaive_assets.sources.readers.hf import HF_REVISION
 from glaive_assets.storage.artifacts import Artifact, ArtifactSet, RawArtifact, artifact_files, artifact_folder, read_json
 
@@ -56,7 +57,8 @@ class TrainingExportsConfig(dg.Config):
 def training_exports(context: dg.AssetExecutionContext, config: TrainingExportsConfig, storage: GlaiveStorage,
                      training_set: ArtifactSet, training_report: Artifact, glaive_raw: RawArtifact):
     """Each chosen format (config) of those selected: three split files and the card or dataset_info.json,
-    all in one pass over the training set's split files."""
+    the formats in groups side by side (exports.write.write_exports_from_files), each one pass over the
+    training set's split files."""
     try:
         formats = config.resolve()
     except ValueError as error:
@@ -72,8 +74,9 @@ def training_exports(context: dg.AssetExecutionContext, config: TrainingExportsC
         chosen[export_format] = artifact_folder(storage.root, name)
     if not chosen:
         return
-    splits = {split: training_set.parts[split].iter_records() for split in SPLITS}
-    results = write_exports(chosen, splits, read_json(training_report.path), source_revision(glaive_raw))
+    split_paths = {split: training_set.parts[split].path for split in SPLITS}
+    results = write_exports_from_files(chosen, split_paths, read_json(training_report.path), source_revision(glaive_raw),
+                                       processes=shards_from_env())
     for export_format, result in results.items():
         name = asset_name(export_format)
         _check_rows(result, training_set)
