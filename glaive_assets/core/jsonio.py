@@ -145,13 +145,13 @@ def read_jsonl(path: str | Path) -> Iterator[Any]:
     """Yield each line's JSON value, one at a time; a blank or broken line raises JsonlLineError
     naming the line."""
     with open(path, "rb") as handle:
-        yield from parse_jsonl_lines(handle, str(path))
+        yield from parse_jsonl_lines(handle, lambda line_number, line: f"{path}:{line_number}")
 
 
-def parse_jsonl_lines(lines: Iterable[bytes], where: str) -> Iterator[Any]:
-    """read_jsonl over lines already read (`where` names them in errors, with their line number)."""
+def parse_jsonl_lines(lines: Iterable[bytes], where: Callable[[int, bytes], str]) -> Iterator[Any]:
+    """read_jsonl over lines already read; `where(line_number, line)` names a broken line in the error."""
     for line_number, line in enumerate(lines, start=1):
         try:
             yield orjson.loads(line)
         except orjson.JSONDecodeError as error:
-            raise JsonlLineError(f"{where}:{line_number}: not a JSON value ({error})") from None
+            raise JsonlLineError(f"{where(line_number, line)}: not a JSON value ({error})") from None

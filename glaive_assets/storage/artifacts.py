@@ -259,7 +259,9 @@ class LineBatch:
 
 class BackgroundSync:
     """An fdatasync in a thread after every SYNC_EVERY_BYTES written, so the disk takes a large file's
-    pages while it is still being written, and the fsync that publishes it finds little left to do."""
+    pages while it is still being written, and the fsync that publishes it finds little left to do.
+    Each sync works on a duplicate of the file descriptor, so whoever closes the file may do so at any
+    time; wait() raises a failed sync's error (Linux reports a writeback error to one fsync only)."""
 
     def __init__(self, handle: Any) -> None:
         self._fd = handle.fileno()
@@ -272,24 +274,23 @@ class BackgroundSync:
         if self._unsynced >= SYNC_EVERY_BYTES and not (self._thread and self._thread.is_alive()):
             self._raise()
             self._unsynced = 0
-            self._thread = threading.Thread(target=self._sync, name="background-sync", daemon=True)
+            self._thread = threading.Thread(target=self._sync, args=(os.dup(self._fd),), name="background-sync",
+                                            daemon=True)
             self._thread.start()
 
-    def _sync(self) -> None:
+    def _sync(self, fd: int) -> None:
         try:
-            _fdatasync(self._fd)
+            _fdatasync(fd)
         except OSError as error:
             self._error = error
+        finally:
+            os.close(fd)
 
     def wait(self) -> None:
         """The sync in flight done; its error, if any, raised."""
-        self.join()
-        self._raise()
-
-    def join(self) -> None:
-        """The sync in flight done (before the file is closed, whatever happened)."""
         if self._thread is not None:
             self._thread.join()
+        self._raise()
 
     def _raise(self) -> None:
         if self._error is not None:
@@ -367,11 +368,8 @@ def write_jsonl_at(path: Path, name: str) -> Iterator[JsonlWriter]:
     """write_jsonl for a file outside ARTIFACT_PATHS (a companion file of an artifact)."""
     with atomic_file(path, name) as handle:
         writer = JsonlWriter(handle)
-        try:
-            yield writer
-            digest = writer._finish()
-        finally:
-            writer._background_sync.join()  # never close the file under a sync
+        yield writer
+        digest = writer._finish()
     writer.artifact = Artifact(name, path, writer.rows, digest, writer.size_bytes)
 
 

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from glaive_assets.storage.shards import SHARD_FILES, ShardAccountingError, ShardPlan, ShardResult, transform_shard
+from glaive_assets.storage.shards import ShardAccountingError, ShardPlan, ShardResult, transform_shard
 from glaive_assets.storage.worker_processes import Job, WorkerProcessError, run_in_processes
 
 ShardProcessError = WorkerProcessError  # a shard's process failed: its exit code and last line of stderr
 
 
 def transform_in_processes(plans: list[ShardPlan], max_running: int | None = None,
-                           on_finished: Callable[[ShardResult], None] = lambda result: None) -> list[ShardResult]:
+                           on_finished: Callable[[ShardResult], None] = lambda result: None,
+                           check: Callable[[], None] = lambda: None) -> list[ShardResult]:
     """Run the shards side by side, each in its own process, at most `max_running` at once (default: the
-    CPU cores this process may use), calling `on_finished` with each shard's result as it ends; their
-    results in plan order. The first shard to fail raises: ShardAccountingError when its rows do not add
-    up, ShardProcessError when its process fails; the other shards' processes are then stopped."""
-    for plan in plans:  # a merge may read the shards' files as they grow: never an earlier attempt's
-        for kind in SHARD_FILES:
-            plan.file(kind).unlink(missing_ok=True)
+    CPU cores this process may use), calling `on_finished` with each shard's result as it ends and
+    `check` while they run; their results in plan order. The first shard to fail raises:
+    ShardAccountingError when its rows do not add up, ShardProcessError when its process fails; the other
+    shards' processes are then stopped, as they are when `check` raises."""
     jobs = [Job(plan.key, transform_shard, plan, plan.scratch, reported=(ShardAccountingError,)) for plan in plans]
-    return run_in_processes(jobs, max_running, lambda job, result: on_finished(result))
+    return run_in_processes(jobs, max_running, lambda job, result: on_finished(result), check=check)

@@ -23,7 +23,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +149,8 @@ class _ScratchWriter:
 
     def __init__(self, path: Path) -> None:
         self.path, self.rows, self.size_bytes = path, 0, 0
-        self._handle = open(path, "wb")
+        path.unlink(missing_ok=True)  # a new file, never one truncated under a merge that may be reading it
+        self._handle = open(path, "xb")
         self._batch = LineBatch()
 
     def write_line(self, line: bytes) -> None:
@@ -215,6 +216,7 @@ class FinishedShards:
         self.plans = sorted(plans, key=lambda plan: plan.index)
         self._results: dict[int, ShardResult] = {}
         self._abandoned = self._ended = False
+        self._copy_error: BaseException | None = None
         self._changed = threading.Condition()
 
     def finish(self, result: ShardResult) -> None:
@@ -227,6 +229,18 @@ class FinishedShards:
         with self._changed:
             self._abandoned = True
             self._changed.notify_all()
+
+    def copy_ended(self, copy: Future) -> None:
+        """A copy's end: its error, if any, is raised by check() (a failed copy stops the shards)."""
+        error = copy.exception()
+        if error is not None and not isinstance(error, _Abandoned):
+            with self._changed:
+                self._copy_error = self._copy_error or error
+
+    def check(self) -> None:
+        """Raise the first copy's error: the shards should stop."""
+        if self._copy_error is not None:
+            raise self._copy_error
 
     def end(self) -> None:
         """Every shard has run: a result still missing never comes."""
@@ -273,6 +287,8 @@ def _concatenate(out: JsonlWriter, kind: str, finished: FinishedShards, path: Pa
                         copied += size
                     if result is not None:
                         break
+                if os.fstat(handle.fileno()).st_ino != os.stat(source).st_ino:
+                    raise ShardAccountingError(f"{source} was replaced while it was being copied")
             finally:
                 if handle is not None:
                     handle.close()
@@ -291,24 +307,30 @@ def _concatenate(out: JsonlWriter, kind: str, finished: FinishedShards, path: Pa
 def merge_shards(data_dir: Path, raw: Artifact, results: list[ShardResult]) -> tuple[ProcessedArtifact, Artifact, SplitStats]:
     """Publish the finished shards' files, in shard order, as glaive_processed (with its companions) and
     glaive_rejects (the merge step of the multiprocess form)."""
-    finished = FinishedShards([result.plan for result in check_coverage(results, raw)])
-    for result in results:
+    ordered = check_coverage(results, raw)
+    ordered[0].plan.raw.check(raw.path.stat())
+    finished = FinishedShards([result.plan for result in ordered])
+    for result in ordered:
         finished.finish(result)
-    processed, rejects, stats, _ = _merge(data_dir, raw, finished, lambda finish: None)
+    processed, rejects, stats, _ = _merge(data_dir, raw, finished, lambda shards: None)
     return processed, rejects, stats
 
 
 def merge_while_running(data_dir: Path, raw: Artifact, plans: list[ShardPlan],
-                        run: Callable[[Callable[[ShardResult], None]], object]
+                        run: Callable[[FinishedShards], object]
                         ) -> tuple[ProcessedArtifact, Artifact, SplitStats, list[ShardResult]]:
-    """Run the shards, `run(finish)` calling `finish(result)` as each ends, and publish their files as
+    """Run the shards, `run(shards)` calling `shards.finish(result)` as each ends and `shards.check()`
+    while they run (it raises when a copy failed: the shards should stop), and publish their files as
     merge_shards does, copying each shard's files while it writes them: when the last shard ends, only
-    its own files are left to copy. Returns the shards' results too, in order."""
+    its own files are left to copy. Returns the shards' results too, in order. Files an earlier attempt
+    left under the shards' names are removed first, so a copy never reads them."""
+    for plan in plans:
+        for kind in SHARD_FILES:
+            plan.file(kind).unlink(missing_ok=True)
     return _merge(data_dir, raw, FinishedShards(plans), run)
 
 
-def _merge(data_dir: Path, raw: Artifact, finished: FinishedShards,
-           run: Callable[[Callable[[ShardResult], None]], object]):
+def _merge(data_dir: Path, raw: Artifact, finished: FinishedShards, run: Callable[[FinishedShards], object]):
     """The four files are copied side by side, a thread each (hashing, writing and fsync release the GIL),
     into temp files; only when every copy is complete and the shards cover raw once do they replace the
     published files, the companions first and processed and rejects last. A kill or a failed shard
@@ -323,8 +345,10 @@ def _merge(data_dir: Path, raw: Artifact, finished: FinishedShards,
         writers = {kind: replaces.enter_context(write_jsonl_at(*targets[kind])) for kind in reversed(targets)}
         with ThreadPoolExecutor(len(writers), thread_name_prefix="merge") as pool:
             copies = [pool.submit(_concatenate, writers[kind], kind, finished, *targets[kind]) for kind in targets]
+            for copy in copies:
+                copy.add_done_callback(finished.copy_ended)
             try:
-                run(finished.finish)
+                run(finished)
             except BaseException:
                 finished.abandon()
                 raise

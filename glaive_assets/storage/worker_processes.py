@@ -83,11 +83,11 @@ def _check(job: Job, process: subprocess.Popen) -> None:
 
 def run_in_processes(jobs: list[Job], max_running: int | None = None,
                      on_finished: Callable[[Job, Any], None] = lambda job, result: None,
-                     env: dict[str, str] | None = None) -> list[Any]:
+                     env: dict[str, str] | None = None, check: Callable[[], None] = lambda: None) -> list[Any]:
     """Run the jobs side by side, each in its own process (with `env` added to this one's), at most
     `max_running` at once (default: the CPU cores this process may use), calling `on_finished` with each
-    job and its result as it ends; the results in job order. The first job to fail raises, and the other
-    jobs' processes are then stopped."""
+    job and its result as it ends, and `check` between polls; the results in job order. The first job to
+    fail raises, as does `check` when it raises, and the other jobs' processes are then stopped."""
     limit = max(1, max_running or default_shards())
     waiting, running, results = list(range(len(jobs))), [], {}
     try:
@@ -102,6 +102,7 @@ def run_in_processes(jobs: list[Job], max_running: int | None = None,
                 results[number] = pickle.loads(jobs[number].file("result.pickle").read_bytes())
                 on_finished(jobs[number], results[number])
             if not finished:
+                check()
                 time.sleep(_POLL_SECONDS)
         return [results[number] for number in range(len(jobs))]
     finally:

@@ -10,6 +10,7 @@ nothing itself (its salt is another).
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +31,18 @@ class ScanRange:
     path: Path
     start_byte: int
     stop_byte: int
+    identity: tuple[int, int, int]  # the file's size, inode and mtime_ns when it was cut
     eval_index: EvalIndex
     config: TrainingConfig
     folder: Path  # where its columns go, a .npy file each
+
+
+class ChatmlChangedError(ValueError):
+    """The ChatML file was replaced while the plan's processes read it."""
+
+
+def file_identity(stat: os.stat_result) -> tuple[int, int, int]:
+    return stat.st_size, stat.st_ino, stat.st_mtime_ns
 
 
 @dataclass(frozen=True)
@@ -47,9 +57,12 @@ def scan_range(part: ScanRange) -> ScannedRange:
     from glaive_assets.training.plan import scan_rows  # plan imports this module
 
     with open(part.path, "rb") as handle:
+        if file_identity(os.fstat(handle.fileno())) != part.identity:
+            raise ChatmlChangedError(f"{part.path} was replaced while the training plan read it: rerun the step")
         lines = RangeReader(handle, part.start_byte, part.stop_byte)
-        columns, contamination = scan_rows(parse_jsonl_lines(lines, f"{part.path} (bytes {part.start_byte}.."
-                                                                    f"{part.stop_byte})"), part.eval_index, part.config)
+        records = parse_jsonl_lines(lines, lambda number, line: f"{part.path} (the line at byte "
+                                                                f"{lines.position - len(line)})")
+        columns, contamination = scan_rows(records, part.eval_index, part.config)
     files = {name: part.folder / f"{part.name}.{name}.npy" for name in (*COLUMNS, "signatures")}
     for name, file in files.items():
         np.save(file, columns.column(name), allow_pickle=False)
@@ -60,14 +73,17 @@ def scan_in_processes(path: Path, eval_index: EvalIndex, config: TrainingConfig,
                       ) -> tuple[ScanColumns, dict[int, Contamination]]:
     """The plan's pass over the ChatML file at `path`, in up to `processes` processes side by side (their
     files under `scratch`): the same columns and contamination as one pass."""
-    ranges = cut_at_line_starts(path, path.stat().st_size, processes)
+    identity = file_identity(path.stat())
+    ranges = cut_at_line_starts(path, identity[0], processes)
     names = [f"scan_{index + 1}_of_{len(ranges)}" for index in range(len(ranges))]
-    jobs = [Job(name, scan_range, ScanRange(name, path, start, stop, eval_index, config, scratch), scratch,
-                reported=(JsonlLineError,)) for name, (start, stop) in zip(names, ranges)]
+    jobs = [Job(name, scan_range, ScanRange(name, path, start, stop, identity, eval_index, config, scratch),
+                scratch, reported=(JsonlLineError, ChatmlChangedError)) for name, (start, stop) in zip(names, ranges)]
     hash_seed = str(1 + secrets.randbelow(2**32 - 1))  # 0 would turn the salt off
     joined, contamination = ScanColumns(config.minhash.num_perm), {}
     for part in run_in_processes(jobs, env={"PYTHONHASHSEED": hash_seed}):
         offset = joined.rows
         joined.extend({name: np.load(file, mmap_mode="r") for name, file in part.column_files.items()})
+        for file in part.column_files.values():  # copied: the scratch holds nothing through dedup
+            file.unlink()
         contamination.update({offset + position: found for position, found in part.contamination.items()})
     return joined, contamination

@@ -1,5 +1,6 @@
 import errno
 import hashlib
+import os
 import threading
 import tracemalloc
 
@@ -151,3 +152,43 @@ def test_a_failed_background_sync_fails_the_write_and_replaces_nothing(tmp_path,
                 out.write_line(b"z" * 1023 + b"\n")
     assert (tmp_path / "big.jsonl").read_bytes() == b"{}\n"
     assert list(tmp_path.glob("*.tmp")) == []
+
+
+def test_a_failed_last_sync_fails_the_write_at_its_end(tmp_path, monkeypatch):
+    """Linux reports a writeback error to one fsync only: a failed background sync must not be lost."""
+    def failing_sync(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(artifacts, "SYNC_EVERY_BYTES", 3 * WRITE_BATCH_BYTES)
+    monkeypatch.setattr(artifacts, "_fdatasync", failing_sync)
+    with pytest.raises(StorageError, match=r"^cannot write last at \S+last\.jsonl: no space left on the device$"):
+        with write_jsonl_at(tmp_path / "last.jsonl", "last") as out:
+            for _ in range(int(3.5 * 1024)):  # one sync, started after 3 MiB; none after it
+                out.write_line(b"w" * 1023 + b"\n")
+    assert not (tmp_path / "last.jsonl").exists()
+
+
+def test_a_file_closed_while_its_sync_runs_is_safe(tmp_path, monkeypatch):
+    """The sync holds a duplicate descriptor: closing the writer's own, say on an error, never leaves the
+    sync on a number that another file may get next."""
+    started, release, synced = threading.Event(), threading.Event(), []
+
+    def slow_sync(fd):
+        started.set()
+        release.wait(5)
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+
+    monkeypatch.setattr(artifacts, "SYNC_EVERY_BYTES", WRITE_BATCH_BYTES)
+    monkeypatch.setattr(artifacts, "_fdatasync", slow_sync)
+    with pytest.raises(RuntimeError, match="^stopped$"):
+        with write_jsonl_at(tmp_path / "stopped.jsonl", "stopped") as out:
+            for _ in range(1100):
+                out.write_line(b"v" * 1023 + b"\n")
+            assert started.wait(5)
+            raise RuntimeError("stopped")
+    with open(tmp_path / "other.txt", "wb"):  # likely the number the writer's descriptor had
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name == "background-sync":
+                thread.join(5)
+    assert len(synced) == 1 and "stopped.jsonl" in synced[0] and ".tmp" in synced[0]

@@ -69,7 +69,8 @@ def test_a_merge_beside_the_processes_ignores_files_an_earlier_attempt_left(tmp_
         for kind in SHARD_FILES:
             plan.file(kind).write_bytes(b'{"left": "by an earlier attempt"}\n' * 5000)
     processed, rejects, _, _ = merge_while_running(
-        tmp_path, raw, plans, lambda finish: transform_in_processes(plans, on_finished=finish))
+        tmp_path, raw, plans,
+        lambda shards: transform_in_processes(plans, on_finished=shards.finish, check=shards.check))
     assert processed.path.read_bytes() == single.path.read_bytes()
     assert processed.checked.path.read_bytes() == single.checked.path.read_bytes()
     assert rejects.path.read_bytes() == single_rejects.path.read_bytes()

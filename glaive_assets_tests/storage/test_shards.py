@@ -15,7 +15,7 @@ from glaive_assets.storage.artifacts import JsonlWriter, artifact_path
 from glaive_assets.storage.errors import StorageError
 from glaive_assets.storage.manifest import load_artifact, update_manifest
 from glaive_assets.storage.shards import (
-    ShardAccountingError, check_coverage, merge_shards, merge_while_running, plan_shards, remove_finished_scratch, run_scratch,
+    SHARD_FILES, ShardAccountingError, check_coverage, merge_shards, merge_while_running, plan_shards, remove_finished_scratch, run_scratch,
     scratch_root, transform_shard,
 )
 from glaive_assets.storage.stages import RowAccountingError, split_raw, write_raw
@@ -117,23 +117,33 @@ def _wait_for(condition, seconds: float = 10.0) -> bool:
     return True
 
 
-def test_a_merge_while_the_shards_run_copies_each_shard_as_it_finishes_and_writes_the_same_bytes(tmp_path):
+def test_a_merge_while_the_shards_run_copies_what_a_running_shard_has_written(tmp_path):
     raw = raw_with_quirks(tmp_path)
     single, _, single_stats = split_raw(tmp_path / "single", raw)
     plans = plan_shards(raw, 3, run_scratch(tmp_path, "running"))
-    published = artifact_path(tmp_path, "glaive_processed")
-    copied_before_the_next_shard = []
+    done_elsewhere = [transform_shard(dataclasses.replace(plan, scratch=tmp_path / "elsewhere")) for plan in plans]
+    published = temp_path_for(artifact_path(tmp_path, "glaive_processed"))
+    copied_while_running = []
 
-    def run(finish):  # the shards one after the other, here; each must be copied before the next starts
+    def run(shards):  # each shard writes the first half of its files, then the rest, then ends
         copied = 0
-        for plan in plans:
-            result = transform_shard(plan)
-            finish(result)
-            copied += result.processed.size_bytes
-            copied_before_the_next_shard.append(_wait_for(lambda: _size(temp_path_for(published)) == copied))
+        for plan, result in zip(plans, done_elsewhere):
+            plan.scratch.mkdir(parents=True, exist_ok=True)
+            bodies = {kind: getattr(result, kind).path.read_bytes() for kind in SHARD_FILES}
+            handles = {kind: open(plan.file(kind), "xb") for kind in SHARD_FILES}
+            for kind, handle in handles.items():
+                handle.write(bodies[kind][:len(bodies[kind]) // 2])
+                handle.flush()
+            half = copied + len(bodies["processed"]) // 2
+            copied_while_running.append(_wait_for(lambda: _size(published) == half))
+            for kind, handle in handles.items():
+                handle.write(bodies[kind][len(bodies[kind]) // 2:])
+                handle.close()
+            copied += len(bodies["processed"])
+            shards.finish(dataclasses.replace(result, plan=plan))
 
     processed, rejects, stats, results = merge_while_running(tmp_path, raw, plans, run)
-    assert copied_before_the_next_shard == [True, True, True]
+    assert copied_while_running == [True, True, True]
     assert processed.path.read_bytes() == single.path.read_bytes() and processed.sha256 == single.sha256
     assert processed.staged_chatml.path.read_bytes() == single.staged_chatml.path.read_bytes()
     assert (processed.rows, rejects.rows, stats) == (60, 3, single_stats)
@@ -150,17 +160,57 @@ def test_shards_that_fail_or_never_report_end_the_merge_and_replace_nothing(tmp_
     before = published.path.read_bytes()
     plans = plan_shards(raw, 2, run_scratch(tmp_path, "failing"))
 
-    def first_then_fail(finish):
-        finish(transform_shard(plans[0]))
+    def first_then_fail(shards):
+        shards.finish(transform_shard(plans[0]))
         raise RuntimeError("shard_2_of_2's process exited with code 1")
 
     with pytest.raises(RuntimeError, match="^shard_2_of_2's process exited with code 1$"):
         merge_while_running(tmp_path, raw, plans, first_then_fail)
     with pytest.raises(ShardAccountingError, match=r"^shard 2 of 2 ran, but reported no result$"):
-        merge_while_running(tmp_path, raw, plans, lambda finish: finish(transform_shard(plans[0])))
+        merge_while_running(tmp_path, raw, plans, lambda shards: shards.finish(transform_shard(plans[0])))
     assert published.path.read_bytes() == before
     assert list(tmp_path.rglob("*.tmp")) == []
     assert [thread.name for thread in threading.enumerate() if thread.name.startswith("merge")] == []
+
+
+def test_a_copy_that_fails_stops_the_running_shards(tmp_path, monkeypatch):
+    raw = raw_with_quirks(tmp_path)
+    plans = plan_shards(raw, 2, run_scratch(tmp_path, "full"))
+    write_block = JsonlWriter.write_block
+
+    def fill_the_disk(writer, block):
+        if "glaive_processed.jsonl" in writer._handle.name:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_block(writer, block)
+
+    def running_until_stopped(shards):  # a shard that has written a little and would run for 30 s
+        plans[0].scratch.mkdir(parents=True)
+        plans[0].file("processed").write_bytes(b'{"id": "a"}\n')
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            shards.check()
+            time.sleep(0.01)
+
+    monkeypatch.setattr(JsonlWriter, "write_block", fill_the_disk)
+    started = time.monotonic()
+    with pytest.raises(StorageError, match=r"^cannot write glaive_processed at \S+: no space left on the device$"):
+        merge_while_running(tmp_path, raw, plans, running_until_stopped)
+    assert time.monotonic() - started < 10
+    assert list(tmp_path.rglob("*.tmp")) == []
+
+
+def test_a_merge_while_running_refuses_raw_replaced_during_the_shards(tmp_path):
+    raw = raw_with_quirks(tmp_path)
+    plans = plan_shards(raw, 2, run_scratch(tmp_path, "replaced"))
+
+    def shards_then_a_new_raw(shards):
+        for plan in plans:
+            shards.finish(transform_shard(plan))
+        raw_with_quirks(tmp_path)  # the same rows written again: another inode
+
+    with pytest.raises(ShardAccountingError, match="was replaced after the shards were planned"):
+        merge_while_running(tmp_path, raw, plans, shards_then_a_new_raw)
+    assert not artifact_path(tmp_path, "glaive_processed").exists()
 
 
 def test_a_shard_whose_range_ends_inside_a_line_fails(tmp_path):

@@ -74,8 +74,11 @@ def test_a_broken_line_in_a_later_range_is_the_same_one_line_error(tmp_path):
     rows = sample_chatml_rows(30, seed=2)
     path = write_rows(tmp_path / "glaive_chatml.jsonl", rows)
     path.write_bytes(path.read_bytes() + b'{"messages": [\n')
-    with pytest.raises(JsonlLineError, match=r"^\S+glaive_chatml\.jsonl \(bytes \d+\.\.\d+\):\d+: not a JSON value \("):
-        plan_training_set_in_processes(path, TrainingConfig(), build_eval_index(()), 2, tmp_path / "scratch")
+    broken_at = len(path.read_bytes()) - len(b'{"messages": [\n')
+    for processes in (2, 3):  # the same message for any number of processes
+        with pytest.raises(JsonlLineError, match=rf"^\S+glaive_chatml\.jsonl \(the line at byte {broken_at}\): "
+                                                 r"not a JSON value \("):
+            plan_training_set_in_processes(path, TrainingConfig(), build_eval_index(()), processes, tmp_path / "scratch")
 
 
 def test_a_small_file_is_one_pass_here(tmp_path, monkeypatch):
@@ -84,3 +87,29 @@ def test_a_small_file_is_one_pass_here(tmp_path, monkeypatch):
     path = write_rows(tmp_path / "glaive_chatml.jsonl", sample_chatml_rows(20, seed=4))
     plan = plan_training_set_in_processes(path, TrainingConfig(), build_eval_index(()), 2, tmp_path / "scratch")
     assert plan.rows == 20 and not (tmp_path / "scratch").exists()
+
+
+def test_the_processes_never_outnumber_the_files_worth_of_work(tmp_path, monkeypatch):
+    monkeypatch.setattr(scan, "MIN_BYTES_PER_PROCESS", 10_000)
+    asked = []
+    real = scan.scan_in_processes
+    monkeypatch.setattr(scan, "scan_in_processes", lambda *args: asked.append(args[3]) or real(*args))
+    path = write_rows(tmp_path / "glaive_chatml.jsonl", sample_chatml_rows(20, seed=4))
+    plan_training_set_in_processes(path, TrainingConfig(), build_eval_index(()), 16, tmp_path / "scratch")
+    assert asked == [path.stat().st_size // 10_000] and 1 < asked[0] < 16
+    assert list((tmp_path / "scratch").glob("*.npy")) == []  # each range's columns removed once joined
+
+
+def test_a_chatml_file_replaced_during_the_pass_is_refused(tmp_path, monkeypatch):
+    path = write_rows(tmp_path / "glaive_chatml.jsonl", sample_chatml_rows(20, seed=4))
+    real_cut = scan.cut_at_line_starts
+
+    def cut_then_replace(*args):
+        ranges = real_cut(*args)
+        write_rows(tmp_path / "new.jsonl", sample_chatml_rows(20, seed=4)).replace(path)  # another inode
+        return ranges
+
+    monkeypatch.setattr(scan, "cut_at_line_starts", cut_then_replace)
+    with pytest.raises(scan.ChatmlChangedError, match=r"glaive_chatml\.jsonl was replaced while the training plan "
+                                                      r"read it: rerun the step$"):
+        plan_training_set_in_processes(path, TrainingConfig(), build_eval_index(()), 2, tmp_path / "scratch")

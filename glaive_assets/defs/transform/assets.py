@@ -118,7 +118,8 @@ def one_step_transform() -> dg.AssetsDefinition:
                 table = whole_table(glaive_raw, processed, rejects)
             else:
                 processed, rejects, stats, shards = merge_while_running(
-                    storage.root, glaive_raw, plans, lambda finish: transform_in_processes(plans, on_finished=finish))
+                    storage.root, glaive_raw, plans,
+                    lambda shards: transform_in_processes(plans, on_finished=shards.finish, check=shards.check))
                 remove_run_scratch(storage.root, context.run.run_id)
                 table = shard_table(shards)
         except RowAccountingError as error:
