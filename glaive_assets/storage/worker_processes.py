@@ -11,7 +11,8 @@ result and stderr travel as files in a folder the caller names. A job that fails
 the parent: the job's own exception when it is of a class the job reports, else WorkerProcessError with
 the exit code and the last line of stderr; never a pool left waiting. At most one process a core runs
 at once, and on Linux each ends with the step that started it, even a step killed with SIGKILL.
-Users: the transform's shards (shard_processes.py) and the training plan's pass (training/scan.py).
+Users: the transform's shards (shard_processes.py), the training plan's pass (training/scan.py) and the
+exports' format groups (exports/write.py).
 """
 
 from __future__ import annotations
