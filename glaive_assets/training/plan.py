@@ -116,7 +116,7 @@ def plan_training_set_in_processes(chatml_path: Path, config: TrainingConfig, ev
     """plan_training_set over the ChatML file, its pass in up to `processes` processes side by side
     (scan.py; their files under `scratch`): the same plan. A file under MIN_BYTES_PER_PROCESS a process
     (their start would cost more than they save), or one process, is one pass in this one."""
-    processes = min(processes, chatml_path.stat().st_size // scan.MIN_BYTES_PER_PROCESS)
+    processes = scan.processes_worth(chatml_path, processes)
     if processes <= 1:
         return plan_training_set(read_jsonl(chatml_path), config, eval_index)
     return plan_from_scan(*scan.scan_in_processes(chatml_path, eval_index, config, processes, scratch), config, eval_index)

@@ -69,6 +69,11 @@ def scan_range(part: ScanRange) -> ScannedRange:
     return ScannedRange(files, contamination)
 
 
+def processes_worth(path: Path, processes: int) -> int:
+    """How many of `processes` the file is worth: one per MIN_BYTES_PER_PROCESS at most (1 or 0: one pass)."""
+    return min(processes, path.stat().st_size // MIN_BYTES_PER_PROCESS)
+
+
 def scan_in_processes(path: Path, eval_index: EvalIndex, config: TrainingConfig, processes: int, scratch: Path
                       ) -> tuple[ScanColumns, dict[int, Contamination]]:
     """The plan's pass over the ChatML file at `path`, in up to `processes` processes side by side (their
