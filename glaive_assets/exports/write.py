@@ -29,7 +29,7 @@ from glaive_assets.exports.hf import HF_FEATURES, hf_row
 from glaive_assets.exports.openai import OPENAI_FEATURES, openai_row
 from glaive_assets.exports.sharegpt import dataset_info, sharegpt_problems, sharegpt_row
 from glaive_assets.storage.artifacts import Artifact, JsonlWriter, atomic_file
-from glaive_assets.storage.worker_processes import MIN_BYTES_PER_PROCESS, Job, run_in_processes
+from glaive_assets.storage.worker_processes import Job, processes_worth, run_in_processes
 
 SPLITS = ("train", "validation", "test")
 SPLIT_FILES = {split: f"{split}.jsonl" for split in SPLITS}
@@ -185,7 +185,7 @@ def write_exports_from_files(folders: Mapping[str, Path], split_paths: Mapping[s
     process of its own that reads the files itself (format_groups). The files are the same for any
     number; split files under MIN_BYTES_PER_PROCESS a process, or one group, are written here."""
     size = sum(Path(path).stat().st_size for path in split_paths.values())
-    groups = format_groups(folders, min(processes, size // MIN_BYTES_PER_PROCESS))
+    groups = format_groups(folders, processes_worth(size, processes))
     if len(groups) <= 1:
         return write_exports(folders, {split: read_jsonl(path) for split, path in split_paths.items()},
                              training_report, source_revision)

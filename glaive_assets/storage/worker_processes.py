@@ -35,6 +35,12 @@ from glaive_assets.config.settings import default_shards
 # its imports) costs more than it saves: callers then do the work in their own process.
 MIN_BYTES_PER_PROCESS = 8 << 20
 
+
+def processes_worth(size_bytes: int, processes: int) -> int:
+    """How many of `processes` work of `size_bytes` is worth: one per MIN_BYTES_PER_PROCESS at most (1 or
+    0: do it in this process)."""
+    return min(processes, size_bytes // MIN_BYTES_PER_PROCESS)
+
 _REPORTED_EXIT = 3  # the job raised one of its `reported` errors, pickled beside its result
 _PARENT_GONE_EXIT = 4
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h

@@ -23,6 +23,7 @@ from glaive_assets.training.config import CONTAMINATED, DROP_REASONS, SPLITS, Tr
 from glaive_assets.training.decontaminate import Contamination, EvalIndex, build_eval_index, find_contamination
 from glaive_assets.training.dedup import KEPT, NO_ROW, STAGES, DedupKeys, find_duplicates
 from glaive_assets.training.minhash import WordHasher
+from glaive_assets.storage.worker_processes import processes_worth
 from glaive_assets.training import scan
 from glaive_assets.training.signatures import row_signature
 from glaive_assets.training.splits import NOT_IN_A_SPLIT, assign_splits
@@ -116,7 +117,7 @@ def plan_training_set_in_processes(chatml_path: Path, config: TrainingConfig, ev
     """plan_training_set over the ChatML file, its pass in up to `processes` processes side by side
     (scan.py; their files under `scratch`): the same plan. A file under MIN_BYTES_PER_PROCESS a process
     (their start would cost more than they save), or one process, is one pass in this one."""
-    processes = scan.processes_worth(chatml_path, processes)
+    processes = processes_worth(chatml_path.stat().st_size, processes)
     if processes <= 1:
         return plan_training_set(read_jsonl(chatml_path), config, eval_index)
     return plan_from_scan(*scan.scan_in_processes(chatml_path, eval_index, config, processes, scratch), config, eval_index)

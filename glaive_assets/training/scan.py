@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from glaive_assets.storage.ranges import RangeReader, cut_at_line_starts
-from glaive_assets.storage.worker_processes import MIN_BYTES_PER_PROCESS, Job, run_in_processes
+from glaive_assets.storage.worker_processes import Job, run_in_processes
 from glaive_assets.training.columns import COLUMNS, ScanColumns
 from glaive_assets.training.config import TrainingConfig
 from glaive_assets.training.decontaminate import Contamination, EvalIndex
@@ -67,11 +67,6 @@ def scan_range(part: ScanRange) -> ScannedRange:
     for name, file in files.items():
         np.save(file, columns.column(name), allow_pickle=False)
     return ScannedRange(files, contamination)
-
-
-def processes_worth(path: Path, processes: int) -> int:
-    """How many of `processes` the file is worth: one per MIN_BYTES_PER_PROCESS at most (1 or 0: one pass)."""
-    return min(processes, path.stat().st_size // MIN_BYTES_PER_PROCESS)
 
 
 def scan_in_processes(path: Path, eval_index: EvalIndex, config: TrainingConfig, processes: int, scratch: Path

@@ -7,6 +7,7 @@ import pytest
 
 from glaive_assets.exports import write
 from glaive_assets.exports.write import EXPORT_FORMATS, SPLITS, format_groups, write_exports_from_files
+from glaive_assets.storage import worker_processes
 from glaive_assets.storage.worker_processes import run_in_processes
 from glaive_assets_tests.training.rows import sample_chatml_rows, write_rows
 
@@ -27,7 +28,7 @@ def test_formats_are_balanced_over_the_processes():
 
 @pytest.mark.parametrize("processes", [2, 3])
 def test_the_formats_in_processes_write_the_files_of_one_pass(tmp_path, monkeypatch, processes):
-    monkeypatch.setattr(write, "MIN_BYTES_PER_PROCESS", 1)  # a few KB: would be written here otherwise
+    monkeypatch.setattr(worker_processes, "MIN_BYTES_PER_PROCESS", 1)  # a few KB: would be written here otherwise
     started = []
     monkeypatch.setattr(write, "run_in_processes", lambda jobs: started.extend(job.name for job in jobs)
                         or run_in_processes(jobs))
@@ -48,7 +49,7 @@ def test_the_formats_in_processes_write_the_files_of_one_pass(tmp_path, monkeypa
 
 
 def test_a_bad_split_file_fails_with_the_writers_own_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(write, "MIN_BYTES_PER_PROCESS", 1)
+    monkeypatch.setattr(worker_processes, "MIN_BYTES_PER_PROCESS", 1)
     paths = split_files(tmp_path / "training")
     paths["test"] = paths["validation"]  # its rows say "validation"
     with pytest.raises(ValueError, match=r"^row \S+ is marked 'validation' but was given as 'test'$"):

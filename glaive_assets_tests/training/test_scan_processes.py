@@ -8,6 +8,7 @@ import pytest
 
 from glaive_assets.core.jsonio import JsonlLineError
 
+from glaive_assets.storage import worker_processes
 from glaive_assets.training import scan
 from glaive_assets.training.config import TrainingConfig
 from glaive_assets.training.decontaminate import build_eval_index
@@ -20,8 +21,8 @@ from glaive_assets_tests.training.test_dedup import planted_rows
 
 @pytest.fixture(autouse=True)
 def small_files_in_processes_too(monkeypatch):
-    """These files are a few KB: below scan.MIN_BYTES_PER_PROCESS they would be one pass."""
-    monkeypatch.setattr(scan, "MIN_BYTES_PER_PROCESS", 1)
+    """These files are a few KB: below MIN_BYTES_PER_PROCESS they would be one pass."""
+    monkeypatch.setattr(worker_processes, "MIN_BYTES_PER_PROCESS", 1)
 
 
 PLAN_ARRAYS = ("ids", "source_index", "reason", "duplicate_of", "split", "sample_weight", "codes")
@@ -82,7 +83,7 @@ def test_a_broken_line_in_a_later_range_is_the_same_one_line_error(tmp_path):
 
 
 def test_a_small_file_is_one_pass_here(tmp_path, monkeypatch):
-    monkeypatch.setattr(scan, "MIN_BYTES_PER_PROCESS", 8 << 20)
+    monkeypatch.setattr(worker_processes, "MIN_BYTES_PER_PROCESS", 8 << 20)
     monkeypatch.setattr(scan, "run_in_processes", None)  # would fail if called
     path = write_rows(tmp_path / "glaive_chatml.jsonl", sample_chatml_rows(20, seed=4))
     plan = plan_training_set_in_processes(path, TrainingConfig(), build_eval_index(()), 2, tmp_path / "scratch")
@@ -90,7 +91,7 @@ def test_a_small_file_is_one_pass_here(tmp_path, monkeypatch):
 
 
 def test_the_processes_never_outnumber_the_files_worth_of_work(tmp_path, monkeypatch):
-    monkeypatch.setattr(scan, "MIN_BYTES_PER_PROCESS", 10_000)
+    monkeypatch.setattr(worker_processes, "MIN_BYTES_PER_PROCESS", 10_000)
     asked = []
     real = scan.scan_in_processes
     monkeypatch.setattr(scan, "scan_in_processes", lambda *args: asked.append(args[3]) or real(*args))
