@@ -1,18 +1,21 @@
-"""Functions run side by side, each in a Python process of its own, from inside one step (no Dagster).
+"""Functions run side by side in Python processes of their own, from inside one step (no Dagster).
 
 Under the in-process executor Dagster runs one step at a time; a step that has work for every core
-starts these processes itself:
+starts these processes itself, at most one a core:
 
-    python -m glaive_assets.storage.worker_processes <job file> <result file> <parent pid>
+    python -m glaive_assets.storage.worker_processes <parent pid> <folder of the first job>
 
-A fresh interpreter imports only what the job's function needs (not Dagster, nor the CLI that started
-the run, as multiprocessing's spawn would). The job (a module-level function and its argument), the
-result and stderr travel as files in a folder the caller names. A job that fails is an error raised in
-the parent: the job's own exception when it is of a class the job reports, else WorkerProcessError with
-the exit code and the last line of stderr; never a pool left waiting. At most one process a core runs
-at once, and on Linux each ends with the step that started it, even a step killed with SIGKILL.
-Users: the transform's shards (shard_processes.py), the training plan's pass (training/scan.py) and the
-exports' format groups (exports/write.py).
+Each process serves jobs one after another: it reads a job file's path on stdin, runs the job, writes its
+result file and says so on stdout; the parent hands the next waiting job to whichever process is free. So
+a caller can cut its work into more jobs than cores, and a core that runs slower (a shared vCPU) or meets
+harder rows simply takes fewer of them, while the processes' start (~0.3 s: a fresh interpreter and its
+imports, not Dagster nor the CLI that started the run, as multiprocessing's spawn would) is paid once a
+core. The job (a module-level function and its argument), its result and its stderr travel as files in a
+folder the caller names. A job that fails is an error raised in the parent: the job's own exception when
+it is of a class the job reports, else WorkerProcessError with the exit code and the last line of the
+job's stderr; never a pool left waiting. On Linux each process ends with the step that started it, even a
+step killed with SIGKILL. Users: the transform's shards (shard_processes.py), the training plan's pass
+(training/scan.py) and the exports' format groups (exports/write.py).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import os
 import pickle
+import selectors
 import signal
 import subprocess
 import sys
@@ -29,11 +33,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from glaive_assets.config.settings import default_shards
 
 # Below about this much JSON lines for each process, a process's start (~0.4 s: a fresh interpreter and
 # its imports) costs more than it saves: callers then do the work in their own process.
 MIN_BYTES_PER_PROCESS = 8 << 20
+
+
+# Callers cut their work into this many jobs a process. The processes take them as they free up, so a
+# core that runs slower does fewer; and the last job to end, whose output waits on it, is small.
+JOBS_PER_PROCESS = 4
 
 
 def processes_worth(size_bytes: int, processes: int) -> int:
@@ -68,16 +79,48 @@ def _last_line(stderr_file: Path) -> str:
     return lines[-1] if lines else "(nothing on stderr)"
 
 
-def _start(job: Job, env: dict[str, str] | None) -> subprocess.Popen:
-    job.folder.mkdir(parents=True, exist_ok=True)
-    job.file("job.pickle").write_bytes(pickle.dumps(job))
-    for stale in (job.file("result.pickle"), job.file("error.pickle")):
-        stale.unlink(missing_ok=True)
-    with open(job.file("stderr.txt"), "wb") as stderr:  # a file, not a pipe: a chatty job never waits on a reader
-        command = [sys.executable, "-m", __name__, str(job.file("job.pickle")), str(job.file("result.pickle")),
-                   str(os.getpid())]
-        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-                                env={**os.environ, **(env or {})})
+class _Worker:
+    """One process serving jobs, and the job it runs now (None: free)."""
+
+    def __init__(self, first: Job, env: dict[str, str] | None) -> None:
+        first.folder.mkdir(parents=True, exist_ok=True)
+        with open(first.file("stderr.txt"), "wb") as stderr:  # until its first job names its own
+            command = [sys.executable, "-m", __name__, str(os.getpid()), str(first.folder)]
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                                            env={**os.environ, **(env or {})})
+        self.running: tuple[int, Job] | None = None
+
+    def start(self, number: int, job: Job) -> None:
+        job.folder.mkdir(parents=True, exist_ok=True)
+        job.file("job.pickle").write_bytes(pickle.dumps(job))
+        for stale in (job.file("result.pickle"), job.file("error.pickle")):
+            stale.unlink(missing_ok=True)
+        self.running = number, job
+        try:
+            self.process.stdin.write(orjson.dumps([str(job.file("job.pickle")), str(job.file("stderr.txt"))]) + b"\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:  # it died after its last job: finished() reports how
+            pass
+
+    def finished(self) -> tuple[int, Job, Any]:
+        """The job it reported done, and its result; raises when the process ended instead."""
+        number, job = self.running
+        if not self.process.stdout.readline():
+            self.process.wait()
+            _check(job, self.process)
+            raise WorkerProcessError(f"{job.name}'s process ended before its job did, with code 0")
+        self.running = None
+        return number, job, pickle.loads(job.file("result.pickle").read_bytes())
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:
+                pipe.close()
+            except BrokenPipeError:
+                pass
 
 
 def _check(job: Job, process: subprocess.Popen) -> None:
@@ -91,32 +134,42 @@ def _check(job: Job, process: subprocess.Popen) -> None:
 def run_in_processes(jobs: list[Job], max_running: int | None = None,
                      on_finished: Callable[[Job, Any], None] = lambda job, result: None,
                      env: dict[str, str] | None = None, check: Callable[[], None] = lambda: None) -> list[Any]:
-    """Run the jobs side by side, each in its own process (with `env` added to this one's), at most
-    `max_running` at once (default: the CPU cores this process may use), calling `on_finished` with each
-    job and its result as it ends, and `check` between polls; the results in job order. The first job to
-    fail raises, as does `check` when it raises, and the other jobs' processes are then stopped."""
+    """Run the jobs in at most `max_running` processes side by side (default: the CPU cores this process
+    may use; `env` added to this one's), each process taking the next job in list order as it finishes
+    one; call `on_finished` with each job and its result as it ends, and `check` between polls. Returns
+    the results in job order. The first job to fail raises, as does `check` when it raises, and the
+    processes are then stopped."""
     limit = max(1, max_running or default_shards())
-    waiting, running, results = list(range(len(jobs))), [], {}
-    try:
-        while waiting or running:
-            while waiting and len(running) < limit:
-                number = waiting.pop(0)
-                running.append((number, _start(jobs[number], env)))
-            finished = [(number, process) for number, process in running if process.poll() is not None]
-            for number, process in finished:
-                _check(jobs[number], process)
-                running.remove((number, process))
-                results[number] = pickle.loads(jobs[number].file("result.pickle").read_bytes())
-                on_finished(jobs[number], results[number])
-            if not finished:
-                check()
-                time.sleep(_POLL_SECONDS)
-        return [results[number] for number in range(len(jobs))]
-    finally:
-        for _, process in running:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    waiting, results = list(range(len(jobs))), {}
+    workers: list[_Worker] = []
+    with selectors.DefaultSelector() as ready:
+        try:
+            while waiting or any(worker.running for worker in workers):
+                while waiting:  # the next job to a free process, or to a new one while fewer than `limit` run
+                    worker = next((worker for worker in workers if worker.running is None), None)
+                    if worker is None and len(workers) == limit:
+                        break
+                    if worker is None:
+                        worker = _Worker(jobs[waiting[0]], env)
+                        workers.append(worker)
+                        ready.register(worker.process.stdout, selectors.EVENT_READ, worker)
+                    number = waiting.pop(0)
+                    worker.start(number, jobs[number])
+                events = ready.select(_POLL_SECONDS)
+                for key, _ in events:
+                    number, job, result = key.data.finished()
+                    results[number] = result
+                    on_finished(job, result)
+                if not events:
+                    check()
+            for worker in workers:  # no more jobs: each ends on its own
+                worker.process.stdin.close()
+            for worker in workers:
+                worker.process.wait()
+            return [results[number] for number in range(len(jobs))]
+        finally:
+            for worker in workers:
+                worker.stop()
 
 
 def _stop_with_parent(parent_pid: int) -> None:
@@ -134,17 +187,30 @@ def _write_whole(path: Path, value: Any) -> None:
     os.replace(partial, path)  # whole or absent
 
 
+def _stderr_to(path: Path) -> None:
+    """This process's stderr (fd 2, where a traceback goes) into the job's own file."""
+    sys.stderr.flush()
+    with open(path, "wb") as stderr:
+        os.dup2(stderr.fileno(), 2)
+
+
 def main(argv: list[str]) -> int:
-    job_file, result_file, parent_pid = Path(argv[0]), Path(argv[1]), int(argv[2])
+    parent_pid = int(argv[0])
     _stop_with_parent(parent_pid)
-    job: Job = pickle.loads(job_file.read_bytes())
-    try:
-        result = job.function(job.argument)
-    except job.reported as error:
-        print(error, file=sys.stderr)
-        _write_whole(job.file("error.pickle"), error)
-        return _REPORTED_EXIT
-    _write_whole(result_file, result)
+    done = os.fdopen(os.dup(1), "wb", buffering=0)  # the parent's channel; a job's prints go nowhere
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    for line in sys.stdin.buffer:
+        job_file, stderr_file = orjson.loads(line)
+        _stderr_to(Path(stderr_file))
+        job: Job = pickle.loads(Path(job_file).read_bytes())
+        try:
+            result = job.function(job.argument)
+        except job.reported as error:
+            print(error, file=sys.stderr)
+            _write_whole(job.file("error.pickle"), error)
+            return _REPORTED_EXIT
+        _write_whole(job.file("result.pickle"), result)
+        done.write(b"done\n")
     return 0
 
 

@@ -1,6 +1,7 @@
-"""The training plan's pass on every core: the ChatML file cut at line starts into byte ranges
-(storage/ranges.py), each scanned by a Python process of its own (storage/worker_processes.py), and
-their columns joined in file order, so the plan is the one a single pass makes.
+"""The training plan's pass on every core: the ChatML file cut at line starts into JOBS_PER_PROCESS byte
+ranges a process (storage/ranges.py), scanned by Python processes side by side, each taking the next
+range as it finishes one (storage/worker_processes.py), and their columns joined in file order, so the
+plan is the one a single pass makes.
 
 The exact, near and calls keys are text.run_hash values, which Python salts per process: keys made in
 two processes would never match. So every worker runs with one PYTHONHASHSEED, drawn afresh for each
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from glaive_assets.storage.ranges import RangeReader, cut_at_line_starts
-from glaive_assets.storage.worker_processes import Job, run_in_processes
+from glaive_assets.storage.worker_processes import JOBS_PER_PROCESS, Job, run_in_processes
 from glaive_assets.training.columns import COLUMNS, ScanColumns
 from glaive_assets.training.config import TrainingConfig
 from glaive_assets.training.decontaminate import Contamination, EvalIndex
@@ -74,13 +75,13 @@ def scan_in_processes(path: Path, eval_index: EvalIndex, config: TrainingConfig,
     """The plan's pass over the ChatML file at `path`, in up to `processes` processes side by side (their
     files under `scratch`): the same columns and contamination as one pass."""
     identity = file_identity(path.stat())
-    ranges = cut_at_line_starts(path, identity[0], processes)
+    ranges = cut_at_line_starts(path, identity[0], processes * JOBS_PER_PROCESS)
     names = [f"scan_{index + 1}_of_{len(ranges)}" for index in range(len(ranges))]
     jobs = [Job(name, scan_range, ScanRange(name, path, start, stop, identity, eval_index, config, scratch),
                 scratch, reported=(JsonlLineError, ChatmlChangedError)) for name, (start, stop) in zip(names, ranges)]
     hash_seed = str(1 + secrets.randbelow(2**32 - 1))  # 0 would turn the salt off
     joined, contamination = ScanColumns(config.minhash.num_perm), {}
-    for part in run_in_processes(jobs, env={"PYTHONHASHSEED": hash_seed}):
+    for part in run_in_processes(jobs, processes, env={"PYTHONHASHSEED": hash_seed}):
         offset = joined.rows
         joined.extend({name: np.load(file, mmap_mode="r") for name, file in part.column_files.items()})
         for file in part.column_files.values():  # copied: the scratch holds nothing through dedup

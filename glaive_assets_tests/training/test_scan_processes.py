@@ -9,6 +9,7 @@ import pytest
 from glaive_assets.core.jsonio import JsonlLineError
 
 from glaive_assets.storage import worker_processes
+from glaive_assets.storage.ranges import cut_at_line_starts
 from glaive_assets.training import scan
 from glaive_assets.training.config import TrainingConfig
 from glaive_assets.training.decontaminate import build_eval_index
@@ -95,9 +96,16 @@ def test_the_processes_never_outnumber_the_files_worth_of_work(tmp_path, monkeyp
     asked = []
     real = scan.scan_in_processes
     monkeypatch.setattr(scan, "scan_in_processes", lambda *args: asked.append(args[3]) or real(*args))
+    started = []
+    run = scan.run_in_processes
+    monkeypatch.setattr(scan, "run_in_processes", lambda jobs, processes, **kw: started.append(
+        (len(jobs), processes)) or run(jobs, processes, **kw))
     path = write_rows(tmp_path / "glaive_chatml.jsonl", sample_chatml_rows(20, seed=4))
     plan_training_set_in_processes(path, TrainingConfig(), build_eval_index(()), 16, tmp_path / "scratch")
     assert asked == [path.stat().st_size // 10_000] and 1 < asked[0] < 16
+    # the processes work through JOBS_PER_PROCESS ranges each (fewer where lines are longer than a range)
+    ranges = cut_at_line_starts(path, path.stat().st_size, asked[0] * worker_processes.JOBS_PER_PROCESS)
+    assert started == [(len(ranges), asked[0])] and len(ranges) > asked[0]
     assert list((tmp_path / "scratch").glob("*.npy")) == []  # each range's columns removed once joined
 
 

@@ -1,7 +1,8 @@
 """raw -> processed + rejects -> ChatML. Each asset calls one stage function and describes its output;
 processed + rejects are made in shards side by side: under the multiprocess executor each its own step
-(shards.py), published by one merge step; under the in-process and dask executors each a process of
-the transform's one step. That one pass over raw also
+(shards.py), published by one merge step; under the in-process and dask executors the transform is one
+step whose N processes work through 4N shards, each taking the next as it finishes one. That one pass
+over raw also
 stages the ChatML lines, writes the schema suite's view of processed and gathers the QA statistics,
 so no later step reads processed again (storage/stages.py).
 
@@ -27,6 +28,7 @@ from glaive_assets.defs.transform.shards import (
 from glaive_assets.storage.artifacts import Artifact, ProcessedArtifact, RawArtifact
 from glaive_assets.storage.by_source import source_accounting
 from glaive_assets.storage.shard_processes import ShardProcessError, transform_in_processes
+from glaive_assets.storage.worker_processes import JOBS_PER_PROCESS
 from glaive_assets.storage.shards import (
     ShardAccountingError, ShardResult, merge_shards, merge_while_running, remove_run_scratch,
 )
@@ -108,10 +110,12 @@ def one_step_transform() -> dg.AssetsDefinition:
     @dg.multi_asset(outs=_OUTS)
     def processed_and_rejects(context: dg.AssetExecutionContext, config: ShardConfig, storage: GlaiveStorage,
                               glaive_raw: RawArtifact):
-        """Split raw rows into processed and rejects, every row into exactly one of them, in one step: its
-        shards side by side, each in a process of its own (storage/shard_processes.py), merged in
-        source_index order while they run; one shard is one pass in the step's own process."""
-        plans = plan_run_shards(context, storage, glaive_raw, config.resolve())
+        """Split raw rows into processed and rejects, every row into exactly one of them, in one step: N
+        processes side by side (storage/shard_processes.py) work through JOBS_PER_PROCESS x N shards, each
+        taking the next as it finishes one (a slower core does fewer), merged in source_index order while
+        they run; N = 1 is one pass in the step's own process."""
+        processes = config.resolve()
+        plans = plan_run_shards(context, storage, glaive_raw, processes * JOBS_PER_PROCESS if processes > 1 else 1)
         try:
             if len(plans) == 1:
                 processed, rejects, stats = split_raw(storage.root, glaive_raw)
@@ -119,7 +123,7 @@ def one_step_transform() -> dg.AssetsDefinition:
             else:
                 processed, rejects, stats, shards = merge_while_running(
                     storage.root, glaive_raw, plans,
-                    lambda shards: transform_in_processes(plans, on_finished=shards.finish, check=shards.check))
+                    lambda shards: transform_in_processes(plans, processes, shards.finish, shards.check))
                 remove_run_scratch(storage.root, context.run.run_id)
                 table = shard_table(shards)
         except RowAccountingError as error:

@@ -25,8 +25,9 @@ class ShardConfig(dg.Config):
     """Run config of the transform (ops.processed_and_rejects.config)."""
 
     shards: Optional[int] = Field(default=None, ge=1, description=(
-        "shards of the transform, side by side: each its own step under the multiprocess executor, else a "
-        "process of the transform's one step; default GLAIVE_SHARDS, else the CPU cores"))
+        "shards of the transform, side by side: each its own step under the multiprocess executor; else the "
+        "processes of the transform's one step, which work through 4x as many shards; default GLAIVE_SHARDS, "
+        "else the CPU cores"))
 
     def resolve(self) -> int:
         return self.shards if self.shards is not None else shards_from_env()

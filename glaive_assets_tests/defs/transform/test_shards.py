@@ -13,6 +13,7 @@ import pytest
 from glaive_assets.defs.transform.assets import one_step_transform, sharded_transform
 from glaive_assets.storage.artifacts import ARTIFACT_PATHS, COMPANION_PATHS
 from glaive_assets.storage.shards import run_scratch, scratch_root
+from glaive_assets.storage.worker_processes import JOBS_PER_PROCESS
 from glaive_assets_tests.harness.dagster_helpers import (
     code_location, graph_resources, materializations, materialize, run_config,
 )
@@ -63,7 +64,9 @@ def test_one_to_three_shards_give_identical_files_and_reports(tmp_path, form):
             result = materialize_with(transform, instance, data_dir, with_shards(config, shards), UP_TO_CHATML)
         assert result.success
         table = materializations(result)["glaive_processed"].metadata["shards"].value.splitlines()
-        assert [line.split("|")[1].strip() for line in table[2:]] == [f"{index} of {shards}" for index in range(1, shards + 1)]
+        # one step: N processes work through JOBS_PER_PROCESS x N shards (one shard is one pass)
+        cut = shards if form == "steps" or shards == 1 else shards * JOBS_PER_PROCESS
+        assert [line.split("|")[1].strip() for line in table[2:]] == [f"{index} of {cut}" for index in range(1, cut + 1)]
         assert step_keys(result) == (["processed_and_rejects"] if form == "processes" else [
             "processed_and_rejects.merge_transform_shards", "processed_and_rejects.plan_transform_shards",
             *(f"processed_and_rejects.transform_shard[shard_{index}_of_{shards}]" for index in range(1, shards + 1))])
@@ -98,11 +101,15 @@ def test_each_shard_accounts_for_its_rows_in_the_metadata(instance, data_dir):
     cells = [[cell.strip().replace(",", "") for cell in line.strip("|").split("|")] for line in table[2:]]
     raw = (data_dir / ARTIFACT_PATHS["glaive_raw"]).read_bytes()
     starts = [0] + [index + 1 for index, byte in enumerate(raw) if byte == ord("\n")]
-    middle = starts.index(int(cells[0][2].split("..")[1]))  # the cut: a line start, near half of raw's bytes
-    assert abs(starts[middle] - len(raw) / 2) < max(b - a for a, b in zip(starts, starts[1:]))
+    count = 2 * JOBS_PER_PROCESS  # 2 processes work through 4 shards each
+    # each cut a line start, near an equal share of raw's bytes; the shards' lines and bytes in order, end to end
+    cuts = [starts.index(int(row[2].split("..")[1])) for row in cells[:-1]]
+    for number, line in enumerate(cuts, 1):
+        assert abs(starts[line] - len(raw) * number / count) < max(b - a for a, b in zip(starts, starts[1:]))
+    bounds = [0, *cuts, 50]
     assert [row[:4] for row in cells] == [
-        ["1 of 2", f"0..{middle - 1}", f"0..{starts[middle]}", str(middle)],
-        ["2 of 2", f"{middle}..49", f"{starts[middle]}..{len(raw)}", str(50 - middle)]]
+        [f"{index + 1} of {count}", f"{first}..{last - 1}", f"{starts[first]}..{len(raw) if last == 50 else starts[last]}",
+         str(last - first)] for index, (first, last) in enumerate(zip(bounds, bounds[1:]))]
     assert sum(int(row[4]) for row in cells) == processed and sum(int(row[5]) for row in cells) == rejected
     assert all(int(row[4]) + int(row[5]) == int(row[3]) for row in cells)
 
