@@ -197,9 +197,11 @@ def _stderr_to(path: Path) -> None:
 def main(argv: list[str]) -> int:
     parent_pid = int(argv[0])
     _stop_with_parent(parent_pid)
-    done = os.fdopen(os.dup(1), "wb", buffering=0)  # the parent's channel; a job's prints go nowhere
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    for line in sys.stdin.buffer:
+    # The parent's channels, kept from the jobs: a job reads an empty stdin and prints to nowhere.
+    jobs, done = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(os.open(os.devnull, os.O_RDWR), 0)
+    os.dup2(0, 1)
+    for line in jobs:
         job_file, stderr_file = orjson.loads(line)
         _stderr_to(Path(stderr_file))
         job: Job = pickle.loads(Path(job_file).read_bytes())

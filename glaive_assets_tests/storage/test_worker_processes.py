@@ -2,6 +2,7 @@
 takes the next job, and a job's failure is its own, whichever jobs its process ran before."""
 
 import os
+import sys
 import time
 
 import pytest
@@ -21,6 +22,10 @@ def pid_after(seconds: float) -> int:
 def echo(value):
     print("a job that prints to stdout, where the process reports to its parent")
     return value
+
+
+def read_stdin(_):
+    return sys.stdin.read()
 
 
 def fail_with(message: str):
@@ -52,6 +57,13 @@ def test_a_free_process_takes_the_next_job(tmp_path):
 
 def test_what_a_job_prints_does_not_disturb_the_results(tmp_path):
     assert run_in_processes([Job(f"echo_{number}", echo, number, tmp_path) for number in range(3)], 1) == [0, 1, 2]
+
+
+@pytest.mark.timeout(60)
+def test_a_job_reading_stdin_finds_it_empty_not_the_next_jobs(tmp_path):
+    """The process reads its jobs on a descriptor of its own: a job that reads stdin reads nothing (it
+    would otherwise wait forever on the parent's channel)."""
+    assert run_in_processes([Job(f"reader_{number}", read_stdin, None, tmp_path) for number in range(3)], 1) == ["", "", ""]
 
 
 def test_a_job_failing_after_others_in_its_process_is_named_with_its_own_last_line(tmp_path):
