@@ -15,7 +15,10 @@ run of each kept). Two figures per run:
   process: the one step; multiprocess: the plan step's start to the merge step's end, so it includes the
   shard and merge steps' process start-up, not the plan's); under multiprocess also the plan step, the
   slowest shard step and the merge step;
-- command: the whole `dagster asset materialize` wall time (adds the CLI's own start-up and the run's).
+- command: the whole `dagster asset materialize` wall time (adds the CLI's own start-up and the run's),
+  and its process tree's CPU seconds (user + system, the shard processes included): the CPU a shard count
+  adds over one pass (process starts, copying the shards' files, two processes sharing the machine)
+  bounds its speed-up, at best cores × one pass's CPU / its own.
 With one shard the in-process transform is a single pass, without shard files or merge; with more, and
 under multiprocess always, the shards' files are merged.
 The outputs of every shard count must be byte-identical (the benchmark fails otherwise).
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,15 +46,20 @@ TRANSFORM_STEP_PREFIX = "processed_and_rejects"
 RATIO_TARGET = 1.7
 
 
-def _dagster(env: dict, *args: str) -> float:
-    """Run a dagster CLI command; its wall time."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _dagster(env: dict, *args: str) -> tuple[float, float]:
+    """Run a dagster CLI command; its wall time and the CPU seconds of its process tree."""
     command = [str(Path(sys.executable).with_name("dagster")), "asset", "materialize", "-m", "glaive_assets", *args]
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu()
     completed = subprocess.run(command, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{completed.stderr[-4000:]}")
-    return wall
+    return wall, _children_cpu() - cpu_before
 
 
 def transform_span(home: Path) -> dict[str, float]:
@@ -93,8 +102,8 @@ def measure(kind: str, rows: int, shard_counts: list[int], repeat: int, executor
         for _ in range(repeat):  # the counts take turns, so a machine that speeds up or slows down meets each alike
             for shards in shard_counts:
                 env_n = {**env, "GLAIVE_EXECUTOR": executor, "GLAIVE_SHARDS": str(shards)}
-                command_s = _dagster(env_n, "--select", "glaive_processed,glaive_rejects")
-                run = {**transform_span(home), "command_s": command_s, "load": os.getloadavg()[0]}
+                command_s, cpu_s = _dagster(env_n, "--select", "glaive_processed,glaive_rejects")
+                run = {**transform_span(home), "command_s": command_s, "cpu_s": cpu_s, "load": os.getloadavg()[0]}
                 if shards not in best or run["transform_s"] < best[shards]["transform_s"]:
                     best[shards] = run
                 outputs = _outputs_sha256(data)
@@ -119,13 +128,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"executor: {args.executor}")
     print(f"{'input':<10} {'rows':>9} {'MB':>6} {'shards':>6} {'transform s':>11} {'plan s':>7} {'shard s':>8} "
-          f"{'merge s':>8} {'command s':>9} {'load':>5} {'speed-up':>8}", flush=True)
+          f"{'merge s':>8} {'command s':>9} {'CPU s':>6} {'load':>5} {'speed-up':>8}", flush=True)
     results = measure(args.input, args.rows, args.shards, args.repeat, args.executor)
     first = results[0]["transform_s"]
     for result in results:
         print(f"{result['input']:<10} {result['rows']:>9,} {result['input_mb']:>6} {result['shards']:>6} "
               f"{result['transform_s']:>11} {result['plan_s']:>7} {result['transform_shard_s']:>8} {result['merge_s']:>8} "
-              f"{result['command_s']:>9} {result['load']:>5} {first / result['transform_s']:>7.2f}x")
+              f"{result['command_s']:>9} {result['cpu_s']:>6} {result['load']:>5} {first / result['transform_s']:>7.2f}x")
     if len(results) > 1 and results[0]["shards"] == 1 and results[1]["shards"] == 2:
         ratio = first / results[1]["transform_s"]
         print(f"2 shards vs 1: {ratio:.2f}x faster ({'met' if ratio >= RATIO_TARGET else 'MISSED'}: target "

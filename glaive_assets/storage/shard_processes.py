@@ -1,8 +1,8 @@
-"""The transform's shards side by side inside one step, each in a Python process of its own
-(worker_processes.py: no Dagster).
+"""The transform's shards side by side inside one step, in Python processes that each take the next
+shard as they finish one (worker_processes.py: no Dagster).
 
 Under the in-process executor Dagster runs one step at a time, so shards as steps would run one after
-another. There the transform is one step that starts a process per shard and merges their files while
+another. There the transform is one step that starts its processes and merges the shards' files while
 they run (shards.merge_while_running): the same plans, shard function and copies as the merge step's,
 so the same bytes.
 """
@@ -20,7 +20,7 @@ ShardProcessError = WorkerProcessError  # a shard's process failed: its exit cod
 def transform_in_processes(plans: list[ShardPlan], max_running: int | None = None,
                            on_finished: Callable[[ShardResult], None] = lambda result: None,
                            check: Callable[[], None] = lambda: None) -> list[ShardResult]:
-    """Run the shards side by side, each in its own process, at most `max_running` at once (default: the
+    """Run the shards in at most `max_running` processes side by side (default: the
     CPU cores this process may use), calling `on_finished` with each shard's result as it ends and
     `check` while they run; their results in plan order. The first shard to fail raises:
     ShardAccountingError when its rows do not add up, ShardProcessError when its process fails; the other

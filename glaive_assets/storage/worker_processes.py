@@ -1,7 +1,7 @@
 """Functions run side by side in Python processes of their own, from inside one step (no Dagster).
 
 Under the in-process executor Dagster runs one step at a time; a step that has work for every core
-starts these processes itself, at most one a core:
+starts these processes itself, as many as it asks (by default one a core):
 
     python -m glaive_assets.storage.worker_processes <parent pid> <folder of the first job>
 
@@ -27,7 +27,6 @@ import selectors
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +74,7 @@ class Job:
 
 
 def _last_line(stderr_file: Path) -> str:
-    lines = stderr_file.read_text("utf-8", "replace").strip().splitlines()
+    lines = stderr_file.read_text("utf-8", "replace").strip().splitlines() if stderr_file.exists() else []
     return lines[-1] if lines else "(nothing on stderr)"
 
 
@@ -89,18 +88,23 @@ class _Worker:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                                             env={**os.environ, **(env or {})})
         self.running: tuple[int, Job] | None = None
+        self.jobs_done = 0
 
-    def start(self, number: int, job: Job) -> None:
+    def start(self, number: int, job: Job) -> bool:
+        """Hand it the job; False when it ended after its last job, so the job goes to another."""
         job.folder.mkdir(parents=True, exist_ok=True)
         job.file("job.pickle").write_bytes(pickle.dumps(job))
         for stale in (job.file("result.pickle"), job.file("error.pickle")):
             stale.unlink(missing_ok=True)
-        self.running = number, job
         try:
             self.process.stdin.write(orjson.dumps([str(job.file("job.pickle")), str(job.file("stderr.txt"))]) + b"\n")
             self.process.stdin.flush()
-        except BrokenPipeError:  # it died after its last job: finished() reports how
-            pass
+        except BrokenPipeError:
+            if self.jobs_done:
+                return False
+            # It never ran a job (a broken start): the job's failure, which finished() reports.
+        self.running = number, job
+        return True
 
     def finished(self) -> tuple[int, Job, Any]:
         """The job it reported done, and its result; raises when the process ended instead."""
@@ -110,6 +114,7 @@ class _Worker:
             _check(job, self.process)
             raise WorkerProcessError(f"{job.name}'s process ended before its job did, with code 0")
         self.running = None
+        self.jobs_done += 1
         return number, job, pickle.loads(job.file("result.pickle").read_bytes())
 
     def stop(self) -> None:
@@ -143,6 +148,13 @@ def run_in_processes(jobs: list[Job], max_running: int | None = None,
     waiting, results = list(range(len(jobs))), {}
     workers: list[_Worker] = []
     with selectors.DefaultSelector() as ready:
+
+        def drop(worker: _Worker) -> None:
+            """A process that ended while it had no job (killed, say by the OOM killer): the others carry on."""
+            ready.unregister(worker.process.stdout)
+            workers.remove(worker)
+            worker.stop()
+
         try:
             while waiting or any(worker.running for worker in workers):
                 while waiting:  # the next job to a free process, or to a new one while fewer than `limit` run
@@ -153,11 +165,17 @@ def run_in_processes(jobs: list[Job], max_running: int | None = None,
                         worker = _Worker(jobs[waiting[0]], env)
                         workers.append(worker)
                         ready.register(worker.process.stdout, selectors.EVENT_READ, worker)
-                    number = waiting.pop(0)
-                    worker.start(number, jobs[number])
+                    if worker.start(waiting[0], jobs[waiting[0]]):
+                        waiting.pop(0)
+                    else:
+                        drop(worker)
                 events = ready.select(_POLL_SECONDS)
                 for key, _ in events:
-                    number, job, result = key.data.finished()
+                    worker = key.data
+                    if worker.running is None:
+                        drop(worker)
+                        continue
+                    number, job, result = worker.finished()
                     results[number] = result
                     on_finished(job, result)
                 if not events:

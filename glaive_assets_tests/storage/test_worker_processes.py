@@ -2,6 +2,7 @@
 takes the next job, and a job's failure is its own, whichever jobs its process ran before."""
 
 import os
+import signal
 import sys
 import time
 
@@ -79,3 +80,29 @@ def test_a_reported_error_of_a_later_job_is_raised_as_itself(tmp_path):
     jobs = [Job("fine", echo, 1, tmp_path, reported=(Refused,)), Job("refused", refuse, 2, tmp_path, reported=(Refused,))]
     with pytest.raises(Refused, match="^refused 2$"):
         run_in_processes(jobs, max_running=1)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_a_free_process_that_is_killed_leaves_the_jobs_to_the_others(tmp_path):
+    """A process killed while it has no job (say, by the OOM killer) is not a failed job: the jobs left
+    go to the other processes, or to a new one."""
+    jobs = [Job("long", pid_after, 1.0, tmp_path), Job("short", pid_after, 0.0, tmp_path),
+            *(Job(f"later_{number}", pid_after, 0.0, tmp_path) for number in range(3))]
+
+    def kill_the_first_free_process(job, pid):
+        if job.name == "short":
+            os.kill(pid, signal.SIGKILL)
+            while open(f"/proc/{pid}/stat").read().split(") ")[1][0] != "Z":  # ended, not yet reaped
+                time.sleep(0.01)
+
+    pids = run_in_processes(jobs[:2], 2, on_finished=kill_the_first_free_process)
+    assert len(pids) == 2
+    pids = run_in_processes(jobs, 2, on_finished=kill_the_first_free_process)
+    assert len(pids) == 5 and pids[1] not in pids[2:]
+
+
+@pytest.mark.timeout(60)
+def test_processes_that_cannot_start_fail_the_first_job_not_loop(tmp_path):
+    with pytest.raises(WorkerProcessError, match=r"^job_[01].s process exited with code 1: .+"):
+        run_in_processes([Job(f"job_{number}", echo, number, tmp_path) for number in range(4)], 2,
+                         env={"PYTHONHOME": str(tmp_path / "no-python-here")})
