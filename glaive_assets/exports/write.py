@@ -187,15 +187,14 @@ def write_exports_from_files(folders: Mapping[str, Path], split_paths: Mapping[s
     size = sum(Path(path).stat().st_size for path in split_paths.values())
     groups = format_groups(folders, processes_worth(size, processes))
     if len(groups) <= 1:
-        return write_exports(folders, {split: read_jsonl(path) for split, path in split_paths.items()},
-                             training_report, source_revision)
+        return _write_group(_FormatGroup(dict(folders), dict(split_paths), training_report, source_revision))
     results: dict[str, ExportResult] = {}
     with tempfile.TemporaryDirectory(prefix="glaive-exports-") as scratch:
         jobs = [Job("exports_" + "_".join(group), _write_group,
                     _FormatGroup({name: Path(folders[name]) for name in group}, dict(split_paths),
                                  training_report, source_revision), Path(scratch), reported=(ValueError,))
                 for group in groups]
-        for group_results in run_in_processes(jobs):
+        for group_results in run_in_processes(jobs, len(jobs)):  # a process a group
             results.update(group_results)
     return {export_format: results[export_format] for export_format in folders}
 

@@ -36,25 +36,22 @@ import orjson
 
 from glaive_assets.config.settings import default_shards
 
-# Below about this much JSON lines for each process, a process's start (~0.4 s: a fresh interpreter and
+# Below about this much JSON lines for each process, a process's start (~0.3 s: a fresh interpreter and
 # its imports) costs more than it saves: callers then do the work in their own process.
 MIN_BYTES_PER_PROCESS = 8 << 20
-
-
 # Callers cut their work into this many jobs a process. The processes take them as they free up, so a
 # core that runs slower does fewer; and the last job to end, whose output waits on it, is small.
 JOBS_PER_PROCESS = 4
+_REPORTED_EXIT = 3  # the job raised one of its `reported` errors, pickled beside its result
+_PARENT_GONE_EXIT = 4
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_POLL_SECONDS = 0.05
 
 
 def processes_worth(size_bytes: int, processes: int) -> int:
     """How many of `processes` work of `size_bytes` is worth: one per MIN_BYTES_PER_PROCESS at most (1 or
     0: do it in this process)."""
     return min(processes, size_bytes // MIN_BYTES_PER_PROCESS)
-
-_REPORTED_EXIT = 3  # the job raised one of its `reported` errors, pickled beside its result
-_PARENT_GONE_EXIT = 4
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-_POLL_SECONDS = 0.05
 
 
 class WorkerProcessError(RuntimeError):

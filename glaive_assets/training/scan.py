@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from glaive_assets.core.jsonio import JsonlLineError, parse_jsonl_lines
 from glaive_assets.storage.ranges import RangeReader, cut_at_line_starts
 from glaive_assets.storage.worker_processes import JOBS_PER_PROCESS, Job, run_in_processes
 from glaive_assets.training.columns import COLUMNS, ScanColumns
 from glaive_assets.training.config import TrainingConfig
 from glaive_assets.training.decontaminate import Contamination, EvalIndex
-from glaive_assets.core.jsonio import JsonlLineError, parse_jsonl_lines
 
 
 @dataclass(frozen=True)

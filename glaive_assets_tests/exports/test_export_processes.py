@@ -30,8 +30,8 @@ def test_formats_are_balanced_over_the_processes():
 def test_the_formats_in_processes_write_the_files_of_one_pass(tmp_path, monkeypatch, processes):
     monkeypatch.setattr(worker_processes, "MIN_BYTES_PER_PROCESS", 1)  # a few KB: would be written here otherwise
     started = []
-    monkeypatch.setattr(write, "run_in_processes", lambda jobs: started.extend(job.name for job in jobs)
-                        or run_in_processes(jobs))
+    monkeypatch.setattr(write, "run_in_processes", lambda jobs, max_running: started.extend(
+        [*(job.name for job in jobs), max_running]) or run_in_processes(jobs, max_running))
     paths = split_files(tmp_path / "training")
     report = {"rows": 30}
     here = write_exports_from_files({name: tmp_path / "here" / name for name in EXPORT_FORMATS}, paths, report, "rev")
@@ -44,8 +44,8 @@ def test_the_formats_in_processes_write_the_files_of_one_pass(tmp_path, monkeypa
         assert (apart[name].rows, apart[name].calls, apart[name].preview) == (here[name].rows, here[name].calls,
                                                                               here[name].preview)
         assert apart[name].folder == tmp_path / "apart" / name
-    assert started == {2: ["exports_sharegpt", "exports_hf_openai"],
-                       3: ["exports_sharegpt", "exports_hf", "exports_openai"]}[processes]
+    assert started == {2: ["exports_sharegpt", "exports_hf_openai", 2],  # a process a group
+                       3: ["exports_sharegpt", "exports_hf", "exports_openai", 3]}[processes]
 
 
 def test_a_bad_split_file_fails_with_the_writers_own_error(tmp_path, monkeypatch):
