@@ -17,6 +17,10 @@ process tree (user + system), which a busy machine inflates less than the wall t
 with its own DAGSTER_HOME and data dir, so the figures include Dagster's start-up and the GX import.
 Memory: the largest single process (getrusage) and the peak of the whole process tree, summed (sampled
 from /proc every 0.1 s): dagster plus every process it spawns.
+Where the time goes: below each run, a table of the steps (from the run's event log) with the wall time
+and the CPU seconds the process tree spent in each (its CPU sampled from /proc with the memory), and the
+cores busy on average. The tree's CPU divided by the cores is a floor: no schedule on this machine runs
+the same work in less wall time.
 The CPU and largest-process figures count the processes the run waits for: all of them under the default
 in-process executor. Under GLAIVE_EXECUTOR=multiprocess the steps are forked by a fork server that the
 run does not wait for, so those two figures leave the steps out (the wall time and the tree peak do not).
@@ -34,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -51,32 +56,51 @@ RSS_TARGET_MIB = {1_000_000: 1024.0}
 SCALE_TARGET = (1_000_000, 112_960, 11.0)  # 1M rows' wall <= 11x the 113k rows' wall
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (0 once they are gone)."""
-    total, pending = 0, [root]
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_usage(root: int) -> tuple[int, float]:
+    """Resident memory (KiB) of a process and all its descendants, and the CPU seconds they and the
+    children they have waited for spent so far, from /proc ((0, 0.0) once they are gone)."""
+    rss_kib, cpu_ticks, pending = 0, 0, [root]
     while pending:
         pid = pending.pop()
         try:
             status = Path(f"/proc/{pid}/status").read_text()
-            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            rss_kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            # utime, stime, cutime, cstime: fields 14-17 of stat, counted after the ")" that ends the name.
+            cpu_ticks += sum(map(int, Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:15]))
             for task in Path(f"/proc/{pid}/task").iterdir():
                 pending.extend(int(child) for child in (task / "children").read_text().split())
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
-    return total
+    return rss_kib, cpu_ticks / _CLOCK_TICKS
 
 
-def _run_measured(command: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float, int]:
-    """Run `command`; return it, its wall time, and the peak summed RSS of its process tree (KiB)."""
-    peak = 0
-    started = time.perf_counter()
+@dataclass
+class Measured:
+    completed: subprocess.CompletedProcess
+    started: float  # time.time() when the command started
+    wall: float
+    peak_tree_kib: int
+    cpu_samples: list[tuple[float, float]]  # (time.time(), the tree's CPU seconds so far), every 0.1 s
+
+
+def _run_measured(command: list[str], env: dict) -> Measured:
+    """Run `command`; return it, its wall time, the peak summed RSS of its process tree, and its CPU over
+    time."""
+    peak, cpu_samples = 0, []
+    started, started_at = time.perf_counter(), time.time()
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
         done = threading.Event()
 
         def sample() -> None:
             nonlocal peak
             while not done.wait(0.1):
-                peak = max(peak, _tree_rss_kib(child.pid))
+                rss_kib, cpu = _tree_usage(child.pid)
+                peak = max(peak, rss_kib)
+                if rss_kib:
+                    cpu_samples.append((time.time(), cpu))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -84,7 +108,50 @@ def _run_measured(command: list[str], env: dict) -> tuple[subprocess.CompletedPr
         done.set()
         sampler.join()
     wall = time.perf_counter() - started
-    return subprocess.CompletedProcess(command, child.returncode, stdout, stderr), wall, peak
+    completed = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
+    return Measured(completed, started_at, wall, peak, cpu_samples)
+
+
+def step_windows(dagster_home: Path) -> list[tuple[str, float, float]]:
+    """(step key, start, end) of every step of the instance's one run, in start order (time.time())."""
+    import dagster as dg  # only here: the rest of the benchmark runs without loading Dagster
+
+    instance = dg.DagsterInstance.from_config(str(dagster_home))
+    (run,) = instance.get_runs()
+    starts, windows = {}, []
+    for entry in instance.all_logs(run.run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            starts[event.step_key] = entry.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in starts:
+            windows.append((event.step_key, starts[event.step_key], entry.timestamp))
+    instance.dispose()
+    return sorted(windows, key=lambda window: window[1])
+
+
+def cpu_at(samples: list[tuple[float, float]], moment: float) -> float:
+    """The tree's CPU seconds at `moment`: the largest sampled at or before it (the count only grows; a
+    child's seconds can be missed for one sample while its parent reaps it)."""
+    return max((cpu for at, cpu in samples if at <= moment), default=0.0)
+
+
+def step_breakdown(windows: list[tuple[str, float, float]], measured: Measured, total_cpu: float
+                   ) -> list[tuple[str, float, float]]:
+    """(label, wall s, CPU s): the start-up (command start to first step), each step, then the rest
+    (between steps and after the last), which makes the walls and CPUs add up to the run's."""
+    rows = []
+    if windows:
+        first = windows[0][1]
+        rows.append(("(start-up: the command to the first step)", first - measured.started,
+                     cpu_at(measured.cpu_samples, first)))
+    for key, start, end in windows:
+        rows.append((key, end - start, cpu_at(measured.cpu_samples, end) - cpu_at(measured.cpu_samples, start)))
+    rest_wall = measured.wall - sum(wall for _, wall, _ in rows)
+    rest_cpu = total_cpu - sum(cpu for _, _, cpu in rows)
+    rows.append(("(between the steps, and after the last)", rest_wall, rest_cpu))
+    return rows
 
 
 def bare_decode_seconds(path: Path, repeat: int = 3) -> float:
@@ -121,7 +188,8 @@ def run_graph(kind: str, rows: int) -> dict:
         dagster = Path(sys.executable).with_name("dagster")
         command = [str(dagster), "asset", "materialize", "-m", "glaive_assets", "--select", "*"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        completed, wall, tree_peak_kib = _run_measured(command, env)
+        measured = _run_measured(command, env)
+        completed, wall, tree_peak_kib = measured.completed, measured.wall, measured.peak_tree_kib
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         # CPU seconds of the whole tree (every process is waited for): a figure that a busy machine inflates
         # much less than the wall time.
@@ -132,6 +200,7 @@ def run_graph(kind: str, rows: int) -> dict:
         if completed.returncode != 0:
             raise SystemExit(f"graph failed on {kind} input, {rows} rows:\n{completed.stderr[-4000:]}")
         artifacts = read_manifest(data)["artifacts"]
+        steps = step_breakdown(step_windows(home), measured, cpu)
         return {
             "input": kind,
             "rows": rows,
@@ -146,6 +215,7 @@ def run_graph(kind: str, rows: int) -> dict:
             "processed": artifacts["glaive_processed"]["rows"],
             "rejects": artifacts["glaive_rejects"]["rows"],
             "chatml": artifacts["glaive_chatml"]["rows"],
+            "steps": steps,
         }
 
 
@@ -192,6 +262,18 @@ def main(argv: list[str] | None = None) -> None:
               f"{result['ratio']:>7} {result['cpu_s']:>7} {result['peak_rss_mib']:>13} {result['peak_tree_rss_mib']:>9} {result['raw']:>10,} "
               f"{result['processed']:>10,} {result['rejects']:>8,} {result['chatml']:>10,}  {verdicts(result, walls)}",
               flush=True)
+        print(breakdown_text(result), flush=True)
+
+
+def breakdown_text(result: dict, cores: int | None = None) -> str:
+    """The run's step table (step_breakdown), and the wall-time floor its CPU sets on this many cores."""
+    cores = cores or os.cpu_count() or 1
+    lines = [f"    {'step':<44} {'wall s':>7} {'cpu s':>7} {'cores busy':>10}"]
+    for label, wall, cpu in result["steps"]:
+        lines.append(f"    {label:<44} {wall:>7.1f} {cpu:>7.1f} {cpu / wall if wall > 0.05 else 0:>10.2f}")
+    lines.append(f"    the tree's {result['cpu_s']:g} CPU s / {cores} cores = a floor of {result['cpu_s'] / cores:.1f} s "
+                 f"wall (this run: {result['wall_s']:g} s)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
