@@ -81,3 +81,19 @@ def test_cpu_at_never_goes_back_when_a_sample_missed_a_child():
     assert graph_benchmark.cpu_at(samples, 2.5) == 3.0
     assert graph_benchmark.cpu_at(samples, 0.5) == 0.0
     assert graph_benchmark.cpu_at(samples, 3.0) == 4.0
+
+
+def test_steps_side_by_side_are_marked_and_counted_once_in_the_rest():
+    # Two shard steps overlap (1001-1003 and 1001.5-1003.5); nothing runs from 1003.5 to the end at 1005.
+    samples = [(1001.0, 1.0), (1001.5, 2.0), (1003.0, 7.0), (1003.5, 8.0), (1005.0, 9.0)]
+    measured = graph_benchmark.Measured(subprocess.CompletedProcess([], 0), 1000.0, 5.0, 0, samples)
+    windows = [("shard_1", 1001.0, 1003.0), ("shard_2", 1001.5, 1003.5)]
+
+    rows = graph_benchmark.step_breakdown(windows, measured, total_cpu=9.5)
+
+    assert [label for label, _, _ in rows] == [
+        "(start-up: the command to the first step)", "shard_1 *", "shard_2 *", "(between the steps, and after the last)"]
+    assert rows[1][1:] == (2.0, 6.0) and rows[2][1:] == (2.0, 6.0)  # each sees the tree's CPU while it ran
+    assert rows[-1][1] == pytest.approx(1.5) and rows[-1][2] == pytest.approx(1.5)  # 5 - 1 - 2.5 s; 9.5 - 1 - 7
+    text = graph_benchmark.breakdown_text({"steps": rows, "cpu_s": 9.5, "wall_s": 5.0}, cores=2)
+    assert "* ran beside another step" in text
