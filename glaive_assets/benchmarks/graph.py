@@ -202,8 +202,8 @@ def run_graph(kind: str, rows: int) -> dict:
         measured = _run_measured(command, env)
         completed, wall, tree_peak_kib = measured.completed, measured.wall, measured.peak_tree_kib
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        # CPU seconds of the whole tree (every process is waited for): a figure that a busy machine inflates
-        # much less than the wall time.
+        # CPU seconds of the whole tree, a figure that a busy machine inflates much less than the wall time:
+        # what getrusage counts of the processes waited for (under the in-process executor, all of them).
         waited_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         # The multiprocess executor's fork server is never waited for: its steps count in the last sample.
         cpu = max(waited_cpu, measured.cpu_samples[-1][1] if measured.cpu_samples else 0.0)
