@@ -60,8 +60,13 @@ def _print_lines(location: str, manifest: dict, stale: dict[str, list[str]]) -> 
 
 
 def print_verification(data_dir: Path) -> int:
-    """Print every finding; return the exit status (1 when any finding fails the check)."""
+    """Print every finding; return the exit status (1 when any finding fails the check, 2 when there is
+    nothing to verify: a mistyped data dir must not pass)."""
     findings = verify_data_dir(data_dir)
+    if not findings:
+        print(f"error: {data_dir} holds no {MANIFEST_PATH} and no artifact: nothing to verify "
+              "(run the graph first, or check GLAIVE_DATA_DIR / --data-dir)", file=sys.stderr)
+        return 2
     print(f"Verifying {data_dir} against {MANIFEST_PATH}:")
     for finding in findings:
         print(f"  {finding.kind.upper():<16} {finding.name:<20} {finding.message}")
@@ -78,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     location = args.data_dir or data_location_from_env()
     if is_object_store_url(location) and args.verify:
         print("error: --verify checks local files: give --data-dir the store's working copy (GLAIVE_WORK_DIR)",
+              file=sys.stderr)
+        return 2
+    if not is_object_store_url(location) and not Path(location).is_dir():
+        print(f"error: the data dir {Path(location).resolve()} does not exist (GLAIVE_DATA_DIR or --data-dir)",
               file=sys.stderr)
         return 2
     try:

@@ -90,3 +90,18 @@ def test_the_suite_view_beside_processed_is_verified_too(data_dir):
     assert main(["--verify", "--data-dir", str(data_dir)]) == 0
     processed.checked.path.unlink()
     assert ("glaive_processed/checked", "companion_unused") in kinds(data_dir)
+
+
+def test_a_data_dir_that_does_not_exist_or_holds_nothing_fails_with_one_line(tmp_path, capsys):
+    missing = tmp_path / "typo"
+    assert main(["--verify", "--data-dir", str(missing)]) == 2
+    assert main(["--data-dir", str(missing)]) == 2
+    assert not missing.exists()
+    errors = capsys.readouterr().err.splitlines()
+    assert errors == [f"error: the data dir {missing} does not exist (GLAIVE_DATA_DIR or --data-dir)"] * 2
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["--verify", "--data-dir", str(empty)]) == 2
+    [error] = capsys.readouterr().err.splitlines()
+    assert error.startswith(f"error: {empty} holds no {MANIFEST_PATH} and no artifact: nothing to verify")
