@@ -26,8 +26,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
-
+from glaive_assets.core.jsonio import dumps_exact
 from glaive_assets.core.parse import CALL_TAG, ENDOFTEXT
 from glaive_assets.core.records import CHATML_METADATA_COLUMNS
 
@@ -40,7 +39,7 @@ def to_chatml(processed: dict[str, Any]) -> dict[str, Any]:
     if instruction:
         add({"role": "system", "content": instruction})
     names_by_call_id: dict[str, str] = {}
-    dumps = orjson.dumps
+    dumps = dumps_exact
     for turn in processed["turns"]:
         role = turn["role"]
         if role == "user" or role == "assistant":

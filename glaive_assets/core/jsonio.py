@@ -46,6 +46,51 @@ def dumps_line(obj: Any) -> bytes:
         return orjson.dumps({"unserializable": message}, option=_DUMPS_OPTIONS)
 
 
+# orjson reads an integer beyond 64 bits as the nearest float (123456789012345678901234567890 becomes
+# 1.2345678901234568e+29) and refuses to write one; the standard library keeps it exact both ways.
+_FLOAT_FROM_WIDE_INTEGER = float(2**63)
+
+
+def loads_exact(text: str | bytes) -> Any:
+    """orjson.loads, except that integers beyond 64 bits keep their exact value. Raises what orjson raises.
+
+    Only a float of magnitude 2^63 or more can stand for such an integer, so the value is read again
+    with the standard library (which reads the same RFC 8259 text to the same value, integers exact)
+    only when it holds one. A value too deep for the standard library's recursion keeps orjson's.
+    """
+    value = orjson.loads(text)
+    if _holds_wide_float(value):
+        try:
+            return json.loads(text)
+        except RecursionError:
+            return value
+    return value
+
+
+def _holds_wide_float(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is float:
+            if abs(item) >= _FLOAT_FROM_WIDE_INTEGER:
+                return True
+        elif type(item) is dict:
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return False
+
+
+def dumps_exact(obj: Any, sort_keys: bool = False) -> bytes:
+    """Compact JSON of a value read by loads_exact (no newline): orjson's bytes, or, for a value that holds
+    an integer beyond 64 bits, the standard library's, the integer exact."""
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS if sort_keys else None)
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          sort_keys=sort_keys).encode("utf-8")
+
+
 def repair_text(text: str) -> str:
     """Return `text` with every lone UTF-16 surrogate replaced by U+FFFD (pairs are joined)."""
     if not has_lone_surrogate(text):
@@ -152,6 +197,6 @@ def parse_jsonl_lines(lines: Iterable[bytes], where: Callable[[int, bytes], str]
     """read_jsonl over lines already read; `where(line_number, line)` names a broken line in the error."""
     for line_number, line in enumerate(lines, start=1):
         try:
-            yield orjson.loads(line)
+            yield loads_exact(line)
         except orjson.JSONDecodeError as error:
             raise JsonlLineError(f"{where(line_number, line)}: not a JSON value ({error})") from None

@@ -27,9 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import SchemaError
+
+from glaive_assets.core.jsonio import dumps_exact
 
 _UNENFORCED_KEYWORDS = ("pattern", "patternProperties", "uniqueItems", "$schema")
 CallValidator = validators.extend(Draft7Validator, {keyword: None for keyword in _UNENFORCED_KEYWORDS[:3]})
@@ -123,7 +124,7 @@ def compile_parameters(parameters: Any) -> CompiledParameters:
     if entry is not None and entry[0] is parameters:
         return entry[1]
     try:
-        key = orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS)
+        key = dumps_exact(parameters, sort_keys=True)
     except Exception:  # not serializable (cannot come from a parsed row); treat as invalid
         return CompiledParameters(None)
     compiled = _COMPILED.get(key)
@@ -189,7 +190,7 @@ def schema_skeleton(schema: Any) -> Any:
 def check_schema(schema: Any) -> None:
     """CallValidator.check_schema, memoized by the schema's skeleton. Raises SchemaError."""
     try:
-        key = orjson.dumps(schema_skeleton(schema), option=orjson.OPT_SORT_KEYS)
+        key = dumps_exact(schema_skeleton(schema), sort_keys=True)
     except Exception:
         CallValidator.check_schema(schema)
         return

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-import orjson
+from glaive_assets.core.jsonio import loads_exact
 
 
 class Conversation(TypedDict):
@@ -32,7 +32,7 @@ def arguments_object(arguments: Any, row_id: Any) -> dict[str, Any]:
     """A call's arguments as a JSON object: ChatML holds them as a JSON string (the OpenAI form)."""
     if not isinstance(arguments, str):
         raise ValueError(f"row {row_id}: tool call arguments must be a JSON string, got {type(arguments).__name__}")
-    value = orjson.loads(arguments)
+    value = loads_exact(arguments)
     if not isinstance(value, dict):
         raise ValueError(f"row {row_id}: tool call arguments must encode a JSON object, got {arguments[:80]!r}")
     return value
@@ -42,7 +42,7 @@ def call_turn(function: dict[str, Any], call_id: str, content: str, parallel: bo
     """A processed function_call turn (keys in core/parse.py's order)."""
     arguments = function["arguments"]
     if isinstance(arguments, str):
-        arguments = orjson.loads(arguments)
+        arguments = loads_exact(arguments)
     return {"role": "function_call", "content": content, "name": function["name"], "arguments": arguments,
             "call_id": call_id, "parallel": parallel}
 

@@ -23,8 +23,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import orjson
-
+from glaive_assets.core.jsonio import dumps_exact, loads_exact
 from glaive_assets.exports.conversation import Conversation, arguments_object, conversation_from_messages
 
 HF_COLUMNS: dict[str, str] = {
@@ -73,12 +72,12 @@ def hf_row(split_row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row_id,
         "messages": hf_messages(split_row["messages"], row_id),
-        "tools": orjson.dumps(tools).decode() if tools else None,
+        "tools": dumps_exact(tools).decode() if tools else None,
         "sample_weight": sample_weight_of(split_row),
     }
 
 
 def conversation_from_hf(row: dict[str, Any]) -> Conversation:
     """Read the Conversation back from an hf line (the round trip)."""
-    tools = orjson.loads(row["tools"]) if row["tools"] is not None else []
+    tools = loads_exact(row["tools"]) if row["tools"] is not None else []
     return conversation_from_messages(row["messages"], tools)

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from glaive_assets.core.formats.sharegpt import FUNCTION_CALL, GPT, HUMAN, OBSERVATION, TEXT_BEFORE_CALL_KEY
+from glaive_assets.core.jsonio import dumps_exact, loads_exact
 from glaive_assets.exports.conversation import Conversation, arguments_object, call_turn
 
 
@@ -56,7 +55,7 @@ def _call_value(message: dict[str, Any], row_id: Any) -> str:
         if position == 0 and message["content"]:
             entry[TEXT_BEFORE_CALL_KEY] = message["content"]
         calls.append(entry)
-    return orjson.dumps(calls[0] if len(calls) == 1 else calls).decode()
+    return dumps_exact(calls[0] if len(calls) == 1 else calls).decode()
 
 
 def sharegpt_conversations(messages: list[dict[str, Any]], row_id: Any) -> list[dict[str, str]]:
@@ -89,7 +88,7 @@ def sharegpt_row(split_row: dict[str, Any]) -> dict[str, Any]:
         "id": split_row["id"],
         "conversations": sharegpt_conversations(messages, split_row["id"]),
         "system": system,
-        "tools": orjson.dumps([tool["function"] for tool in tools]).decode() if tools else None,
+        "tools": dumps_exact([tool["function"] for tool in tools]).decode() if tools else None,
     }
 
 
@@ -132,7 +131,7 @@ def conversation_from_sharegpt(row: dict[str, Any]) -> Conversation:
         elif kind == GPT:
             turns.append({"role": "assistant", "content": value})
         elif kind == FUNCTION_CALL:
-            decoded = orjson.loads(value)
+            decoded = loads_exact(value)
             pending = []
             for position, call in enumerate(decoded if isinstance(decoded, list) else [decoded]):
                 call_id = f"call_{calls}"
@@ -145,7 +144,7 @@ def conversation_from_sharegpt(row: dict[str, Any]) -> Conversation:
             turns.append({"role": "function_response", "content": value, "call_id": call_id})
         else:
             raise ValueError(f"unexpected ShareGPT role {kind!r}")
-    tools = orjson.loads(row["tools"]) if row["tools"] is not None else []
+    tools = loads_exact(row["tools"]) if row["tools"] is not None else []
     return {"instruction": row["system"] or "", "tools": tools, "turns": turns}
 
 

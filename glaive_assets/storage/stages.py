@@ -20,7 +20,7 @@ import orjson
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.formats import GLAIVE
-from glaive_assets.core.jsonio import any_string, dumps_line, has_lone_surrogate
+from glaive_assets.core.jsonio import any_string, dumps_line, has_lone_surrogate, loads_exact
 from glaive_assets.core.reasons import ROW_TOO_LARGE
 from glaive_assets.core.transform import RowOutcome, process_row, reject_unreadable_row
 from glaive_assets.qa.schema import checked_view
@@ -187,7 +187,7 @@ def split_lines(raw_lines: Iterable[bytes], out: SplitOutputs, stats: SplitStats
     read = 0
     for line in raw_lines:
         read += 1
-        outcome = raw_outcome(orjson.loads(line))
+        outcome = raw_outcome(loads_exact(line))
         if outcome.processed is not None:
             record = outcome.processed
             add_processed(stats.qa, record)

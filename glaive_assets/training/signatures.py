@@ -29,13 +29,13 @@ from typing import Any
 import orjson
 
 from glaive_assets.core.features import call_bucket, has_refusal_text, turn_bucket
+from glaive_assets.core.jsonio import dumps_exact, loads_exact
 from glaive_assets.qa.domains import function_domain
 from glaive_assets.qa.stats import SLICES
 from glaive_assets.training.text import hash_parts, normalize_text, run_hash, run_hash_parts
 
 VALUE_MASK = "<v>"  # never a normalized word: "<" is not a word character
 _MAX_VALUE_DEPTH = 8
-_SORTED = orjson.OPT_SORT_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ def _read_call(call: dict, walk: _Walk) -> None:
     arguments = function.get("arguments")
     if isinstance(arguments, str):
         try:
-            arguments = orjson.loads(arguments)
+            arguments = loads_exact(arguments)
         except orjson.JSONDecodeError:
             pass  # kept as its text
     if isinstance(arguments, dict):
@@ -137,8 +137,8 @@ def _mask(turn: str, values: set[str]) -> str:
 
 
 def _keys(row: dict[str, Any], walk: _Walk) -> RowKeys:
-    exact = run_hash(orjson.dumps([row["messages"], row.get("tools") or []], option=_SORTED))
-    calls = run_hash(orjson.dumps(walk.calls, option=_SORTED)) if walk.calls else 1
+    exact = run_hash(dumps_exact([row["messages"], row.get("tools") or []], sort_keys=True))
+    calls = run_hash(dumps_exact(walk.calls, sort_keys=True)) if walk.calls else 1
     request = walk.user_turns[:walk.request_turns]
     if not any(request):
         return RowKeys(exact, 0, exact, calls)

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core import reasons as R
+from glaive_assets.core.jsonio import loads_exact
 from glaive_assets.core.parse import CALL_TAG, ENDOFTEXT, ROLE_MARKERS, ParsedCall, parse_arguments_text
 
 # A role marker at a line start splits a turn (or counts as a stray); the tags end or start a call.
@@ -58,7 +59,7 @@ def read_tools(value: Any, as_json_text: bool) -> list[dict[str, Any]] | None:
         return []
     if isinstance(value, str) and as_json_text:
         try:
-            value = orjson.loads(value)
+            value = loads_exact(value)
         except orjson.JSONDecodeError:
             return None
     if not isinstance(value, list):

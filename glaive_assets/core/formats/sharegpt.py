@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core import reasons as R
+from glaive_assets.core.jsonio import loads_exact
 from glaive_assets.core.formats.common import Conversation, instruction_problem, read_call, read_tools
 
 HUMAN, GPT, FUNCTION_CALL, OBSERVATION, SYSTEM = "human", "gpt", "function_call", "observation", "system"
@@ -78,7 +79,7 @@ def _read_message(message: Any, conversation: Conversation) -> bool:
 
 def _read_function_call(value: str, conversation: Conversation) -> None:
     try:
-        decoded = orjson.loads(value)
+        decoded = loads_exact(value)
     except orjson.JSONDecodeError:
         conversation.reasons.append(R.FUNCTION_CALL_NOT_JSON)
         return

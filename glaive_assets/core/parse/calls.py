@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core import reasons as R
-from glaive_assets.core.jsonio import any_string
+from glaive_assets.core.jsonio import any_string, loads_exact
 from glaive_assets.core.parse.jsontext import MAX_JSON_DEPTH, NOT_READ, bracket_profile, is_too_deep, reads_leniently
 
 _NAME_LITERAL = r'("[^"\\]*(?:\\.[^"\\]*)*")'  # a JSON string, quotes included
@@ -105,7 +105,7 @@ def _read_quoted_call(head: re.Match, rest: str, call: ParsedCall) -> None:
 def _read_json_call(body: str, call: ParsedCall) -> bool:
     """A call that is JSON as a whole: arguments as an object (or as a JSON string). False when it is not JSON."""
     try:
-        obj = orjson.loads(body)
+        obj = loads_exact(body)
     except orjson.JSONDecodeError:
         return False
     _call_from_object(obj, call)
@@ -172,7 +172,7 @@ def parse_arguments_text(text: str, call: ParsedCall) -> None:
     """Read the JSON text of a call's arguments into `call` (arguments or malformed codes), with the
     two exact repairs: \\' read as ' and one "}" too many at the end."""
     try:
-        value = orjson.loads(text)
+        value = loads_exact(text)
     except orjson.JSONDecodeError:
         value = _read_repaired(text, call)
         if value is NOT_READ:
@@ -196,7 +196,7 @@ def _read_repaired(text: str, call: ParsedCall) -> Any:
         candidates.append((stripped[:-1], R.EXTRA_CLOSING_BRACE))
     for candidate, repair in candidates:
         try:
-            value = orjson.loads(candidate)
+            value = loads_exact(candidate)
         except orjson.JSONDecodeError:
             continue
         call.repairs.append(repair)

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core import reasons as R
+from glaive_assets.core.jsonio import loads_exact
 from glaive_assets.core.parse.jsontext import NOT_READ, STRICT_DECODER, is_too_deep
 from glaive_assets.core.parse.layout import SYSTEM_PREFIX
 
@@ -120,7 +121,7 @@ def _read_schema(body: str, index: int) -> tuple[Any, int]:
             return read, close + 2
     try:
         _, stop = STRICT_DECODER.raw_decode(body, index)
-        schema = orjson.loads(body[index:stop])  # strict: no lone surrogates, <= 1024 deep
+        schema = loads_exact(body[index:stop])  # strict: no lone surrogates, <= 1024 deep
     except RecursionError:
         return R.SYSTEM_SCHEMA_TOO_DEEP, index
     except ValueError as error:  # json.JSONDecodeError and orjson.JSONDecodeError
@@ -133,7 +134,7 @@ def _read_block(block: str) -> Any:
     """One schema's text up to its first "\\n}": the schema, a reject code (str), or NOT_READ when
     orjson refuses the slice (the caller then finds the schema's end the slow way)."""
     try:
-        schema = orjson.loads(block)
+        schema = loads_exact(block)
     except orjson.JSONDecodeError:
         return NOT_READ
     code = _schema_problem(schema, block)
