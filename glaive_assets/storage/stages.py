@@ -8,6 +8,7 @@ dataset.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import orjson
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.formats import GLAIVE
-from glaive_assets.core.jsonio import any_string, dumps_line, has_lone_surrogate, loads_exact
+from glaive_assets.core.jsonio import MAX_WRITE_DEPTH, any_string, dumps_line, has_lone_surrogate, loads_exact
 from glaive_assets.core.reasons import ROW_TOO_LARGE
 from glaive_assets.core.transform import RowOutcome, process_row, reject_unreadable_row
 from glaive_assets.qa.schema import checked_view
@@ -50,19 +51,29 @@ RAW_COLUMNS = {
 }
 
 
-def _has_lone_surrogates(row: Any, row_format: str) -> bool:
-    """Whether the texts the core reads hold lone surrogates: system and chat of a glaive row, any
-    string of a sharegpt or openai row."""
-    if row_format == GLAIVE:
-        return isinstance(row, dict) and any(
-            isinstance(row.get(key), str) and has_lone_surrogate(row[key]) for key in ("system", "chat")
-        )
-    return any_string(row, has_lone_surrogate)
+def _nests_deeper_than(value: Any, limit: int) -> bool:
+    """Whether a container sits `limit` levels below `value` (value itself: 0)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth == limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _too_large(source_index: int, row: OversizedRow, origin: dict[str, int]) -> bytes:
     return dumps_line({"source_index": source_index, "row": None, **origin, "too_large": {
         "bytes": row.size_bytes, "limit": row.limit, "sha256": row.sha256, "head": row.head}})
+
+
+def _text_of(row: Any) -> str:
+    """The row as JSON text, for an unreadable row's record (lone surrogates are repaired when written)."""
+    try:
+        return json.dumps(row, ensure_ascii=False)
+    except (ValueError, RecursionError) as error:
+        return f"<{type(error).__name__}: the row could not be written back as text>"
 
 
 def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = GLAIVE,
@@ -81,8 +92,14 @@ def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = 
         entry["format"] = row_format
     try:
         line = orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE)
-    except TypeError:  # orjson refuses lone surrogates (and a few rarer things)
-        if _has_lone_surrogates(row, row_format):
+    except TypeError:  # orjson refuses lone surrogates, integers beyond 64 bits, nesting past 255 levels
+        # dumps_line cuts containers at MAX_WRITE_DEPTH below the line's top, and the row sits one below:
+        # such a row is refused, not changed.
+        if _nests_deeper_than(row, MAX_WRITE_DEPTH - 1):
+            error = f"nested {MAX_WRITE_DEPTH} levels deep or more, deeper than a strict JSON line here holds"
+            return dumps_line({"source_index": source_index, "row": None, **origin,
+                               "unreadable": {"text": _text_of(row), "error": error}}), False
+        if any_string(row, has_lone_surrogate):  # stored as U+FFFD, wherever they were: say so
             entry["unicode_repaired"] = True
         line = dumps_line(entry)
     if len(line) > max_row_bytes:  # a row no reader measured (parquet, hf, sample): measure it here

@@ -98,3 +98,34 @@ def test_a_sharegpt_or_openai_row_carries_its_format_and_its_repaired_surrogates
     assert record["structure_warnings"] == [reasons.INVALID_UNICODE]
     glaive_line, _ = raw_line(4, {"system": "SYSTEM: x", "chat": "USER: y"}, 1 << 20)
     assert "format" not in orjson.loads(glaive_line)  # glaive lines are as they were
+
+
+PLAIN_ROW = {"system": "SYSTEM: You are a helpful assistant, with no access to external functions.\n\n",
+             "chat": "USER: Hi\n\n\nASSISTANT: Hello! <|endoftext|>\n\n\n"}
+
+
+def _nested(levels):
+    value = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def test_lone_surrogates_outside_system_and_chat_are_flagged_too():
+    line, readable = raw_line(0, {**PLAIN_ROW, "note\ud800": "\udbff"}, 1 << 20)
+    entry = orjson.loads(line)
+    assert (readable, entry["unicode_repaired"]) == (True, True)
+    assert entry["row"]["note\ufffd"] == "\ufffd"  # stored repaired, and the line says so
+
+
+def test_a_row_too_deep_for_a_strict_line_is_refused_not_cut():
+    line, readable = raw_line(5, {**PLAIN_ROW, "x": _nested(300)}, 1 << 20)
+    entry = orjson.loads(line)
+    assert readable is False and entry["row"] is None
+    assert entry["unreadable"]["error"] == "nested 200 levels deep or more, deeper than a strict JSON line here holds"
+    assert entry["unreadable"]["text"].count("[") == 300
+    reject = raw_outcome(entry).reject
+    assert (reject["source_index"], reject["reasons"]) == (5, [reasons.UNREADABLE_ROW])
+    # One level less fits: written as it is, and nothing is cut.
+    line, readable = raw_line(5, {**PLAIN_ROW, "x": _nested(198), "s": "\ud800"}, 1 << 20)
+    assert readable and orjson.loads(line)["row"]["x"] == _nested(198)

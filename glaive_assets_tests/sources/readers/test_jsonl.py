@@ -53,3 +53,13 @@ def test_a_line_over_the_row_limit_is_never_decoded_but_measured_and_hashed(tmp_
     assert list(iter_jsonl(path, 0, 1, max_row_bytes=1024)) == [
         (0, {"a": 1}), (1, oversized), (2, {"b": 2}), (3, oversized)]
     assert [type(row) for _, row in iter_jsonl(path, 0, 1, max_row_bytes=len(big))] == [dict] * 4
+
+
+def test_a_number_beyond_a_double_is_an_unreadable_row_not_a_null(tmp_path):
+    path = tmp_path / "huge.jsonl"
+    path.write_text('{"a": 1e999}\n{"a": -1E+400}\n{"a": 1e300}\n')
+    assert list(read(str(path), 0, 1)) == [
+        (0, UnreadableRow('{"a": 1e999}', "not JSON: the number 1e999 is beyond a double's range")),
+        (1, UnreadableRow('{"a": -1E+400}', "not JSON: the number -1E+400 is beyond a double's range")),
+        (2, {"a": 1e300}),
+    ]
