@@ -45,6 +45,7 @@ def test_loads_exact_keeps_what_orjson_rounds(text):
 def test_loads_exact_is_orjson_elsewhere_and_raises_as_it_does():
     assert loads_exact('{"a": 1.5, "b": 1e20, "c": 18446744073709551615}') == {"a": 1.5, "b": 1e20,
                                                                                "c": 2**64 - 1}
+    assert loads_exact(b'{"s": "12345678901234567890123", "f": 2e30}') == {"s": "12345678901234567890123", "f": 2e30}
     with pytest.raises(orjson.JSONDecodeError):
         loads_exact('{"a": NaN}')
 
