@@ -48,6 +48,7 @@ RAW_COLUMNS = {
     "unreadable": "object (only for unreadable lines)",
     "too_large": "object {bytes, limit, sha256, head} (only for rows over GLAIVE_MAX_ROW_BYTES)",
     "unicode_repaired": "bool (only when lone surrogates were replaced)",
+    "wide_integers": "bool (only when the row holds integers beyond 64 bits, kept exact: read with jsonio.loads_exact)",
 }
 
 
@@ -66,6 +67,20 @@ def _nests_deeper_than(value: Any, limit: int) -> bool:
 def _too_large(source_index: int, row: OversizedRow, origin: dict[str, int]) -> bytes:
     return dumps_line({"source_index": source_index, "row": None, **origin, "too_large": {
         "bytes": row.size_bytes, "limit": row.limit, "sha256": row.sha256, "head": row.head}})
+
+
+def _holds_wide_integer(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is int:
+            if not -(2**63) <= item < 2**64:  # what orjson reads exactly
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _text_of(row: Any) -> str:
@@ -101,6 +116,8 @@ def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = 
                                "unreadable": {"text": _text_of(row), "error": error}}), False
         if any_string(row, has_lone_surrogate):  # stored as U+FFFD, wherever they were: say so
             entry["unicode_repaired"] = True
+        if _holds_wide_integer(row):  # so the transform reads this line, and only this one, the slow exact way
+            entry["wide_integers"] = True
         line = dumps_line(entry)
     if len(line) > max_row_bytes:  # a row no reader measured (parquet, hf, sample): measure it here
         text = dumps_line(row)[:-1]
@@ -204,7 +221,10 @@ def split_lines(raw_lines: Iterable[bytes], out: SplitOutputs, stats: SplitStats
     read = 0
     for line in raw_lines:
         read += 1
-        outcome = raw_outcome(loads_exact(line))
+        entry = orjson.loads(line)
+        if "wide_integers" in entry:  # orjson rounds them; loads_exact keeps them (only these rare lines pay)
+            entry = loads_exact(line)
+        outcome = raw_outcome(entry)
         if outcome.processed is not None:
             record = outcome.processed
             add_processed(stats.qa, record)

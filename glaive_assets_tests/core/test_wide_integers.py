@@ -18,7 +18,7 @@ from glaive_assets.core.transform import process_row
 from glaive_assets.exports.hf import hf_row
 from glaive_assets.exports.openai import openai_row
 from glaive_assets.exports.sharegpt import conversation_from_sharegpt, sharegpt_row
-from glaive_assets.storage.stages import raw_line, raw_outcome
+from glaive_assets.storage.stages import SplitOutputs, SplitStats, raw_line, raw_outcome, split_lines
 
 WIDE = 123456789012345678901234567890  # > 2^96
 JUST_PAST_U64 = 2**64  # orjson reads integers up to 2^64 - 1 exactly, this one not
@@ -59,7 +59,9 @@ def test_dumps_exact_writes_what_orjson_refuses():
 def test_a_wide_integer_stays_exact_from_raw_to_every_export():
     line, readable = raw_line(0, {"system": SYSTEM, "chat": CHAT}, 10**7)
     assert readable
-    outcome = raw_outcome(loads_exact(line))  # as the transform reads raw
+    entry = orjson.loads(line)
+    assert "wide_integers" not in entry  # they are inside the chat text, which the core reads exactly
+    outcome = raw_outcome(entry)
     assert outcome.reject is None, outcome.reject
     processed = outcome.processed
     assert processed["validation_errors"] == []
@@ -102,3 +104,29 @@ def test_a_sharegpt_row_with_a_wide_integer_is_read_exactly():
     assert outcome.reject is None, outcome.reject
     [call] = [turn for turn in outcome.processed["turns"] if turn["role"] == "function_call"]
     assert call["arguments"] == {"n": WIDE}
+
+
+class _Lines(list):
+    def write_line(self, line: bytes) -> None:
+        self.append(line)
+
+
+def test_a_row_with_wide_integers_of_its_own_is_marked_in_raw_and_read_exactly():
+    # An openai row whose tools are JSON objects: the schema's number is the row's own, not text.
+    row = {"messages": [
+        {"role": "user", "content": "Compute it"},
+        {"role": "assistant", "content": "", "tool_calls": [
+            {"type": "function", "function": {"name": "calc", "arguments": json.dumps({"n": 5})}}]},
+        {"role": "tool", "content": '{"result": 1}'},
+        {"role": "assistant", "content": "Done."},
+    ], "tools": [{"type": "function", "function": SCHEMA}]}
+    line, readable = raw_line(3, row, 1 << 20, "openai")
+    assert readable and orjson.loads(line)["wide_integers"] is True
+    plain, _ = raw_line(4, {"system": SYSTEM, "chat": CHAT}, 1 << 20)
+    assert "wide_integers" not in orjson.loads(plain)
+
+    out = SplitOutputs(_Lines(), _Lines(), _Lines(), _Lines())
+    assert split_lines([line, plain], out, SplitStats()) == 2
+    assert len(out.rejects) == 0
+    first = json.loads(out.processed[0])
+    assert first["tools"][0]["parameters"]["properties"]["n"]["maximum"] == WIDE * 10  # exact, not a float
