@@ -65,26 +65,12 @@ def loads_exact(text: str | bytes) -> Any:
     value = orjson.loads(text)
     if type(text) is bytes and _WIDE_DIGIT_RUN not in text.translate(_DIGITS_TO_ZEROS):
         return value  # no 19 digits in a row: nothing was rounded
-    if _holds_wide_float(value):
+    if any_leaf(value, _is_rounded_wide_integer):
         try:
             return json.loads(text)
         except RecursionError:
             return value
     return value
-
-
-def _holds_wide_float(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is float:
-            if abs(item) >= _FLOAT_FROM_WIDE_INTEGER:
-                return True
-        elif type(item) is dict:
-            stack.extend(item.values())
-        elif type(item) is list:
-            stack.extend(item)
-    return False
 
 
 def dumps_exact(obj: Any, sort_keys: bool = False) -> bytes:
@@ -114,20 +100,33 @@ def has_lone_surrogate(text: str) -> bool:
         return True
 
 
-def any_string(value: Any, test: Callable[[str], bool]) -> bool:
-    """True when `test` holds for a string anywhere in the decoded JSON `value` (walked without
-    recursion, so any depth is safe)."""
+def any_leaf(value: Any, test: Callable[[Any], bool]) -> bool:
+    """True when `test` holds for a value anywhere in the decoded JSON `value` that is neither an object
+    nor an array (walked without recursion, so any depth is safe)."""
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
-            if test(item):
-                return True
-        elif isinstance(item, dict):
+        if isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+        elif test(item):
+            return True
     return False
+
+
+def any_string(value: Any, test: Callable[[str], bool]) -> bool:
+    """True when `test` holds for a string anywhere in the decoded JSON `value`."""
+    return any_leaf(value, lambda item: isinstance(item, str) and test(item))
+
+
+def is_wide_integer(item: Any) -> bool:
+    """An integer orjson cannot read or write exactly (beyond 64 bits)."""
+    return type(item) is int and not -(2**63) <= item < 2**64
+
+
+def _is_rounded_wide_integer(item: Any) -> bool:
+    return type(item) is float and abs(item) >= _FLOAT_FROM_WIDE_INTEGER
 
 
 def utf8_of(text: str) -> tuple[bytes, bool]:

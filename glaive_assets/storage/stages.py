@@ -21,7 +21,9 @@ import orjson
 from glaive_assets.config.settings import SourceSettings
 from glaive_assets.core.chatml import to_chatml
 from glaive_assets.core.formats import GLAIVE
-from glaive_assets.core.jsonio import MAX_WRITE_DEPTH, any_string, dumps_line, has_lone_surrogate, loads_exact
+from glaive_assets.core.jsonio import (
+    MAX_WRITE_DEPTH, any_leaf, any_string, dumps_line, has_lone_surrogate, is_wide_integer, loads_exact,
+)
 from glaive_assets.core.reasons import ROW_TOO_LARGE
 from glaive_assets.core.transform import RowOutcome, process_row, reject_unreadable_row
 from glaive_assets.qa.schema import checked_view
@@ -69,20 +71,6 @@ def _too_large(source_index: int, row: OversizedRow, origin: dict[str, int]) -> 
         "bytes": row.size_bytes, "limit": row.limit, "sha256": row.sha256, "head": row.head}})
 
 
-def _holds_wide_integer(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is int:
-            if not -(2**63) <= item < 2**64:  # what orjson reads exactly
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def _text_of(row: Any) -> str:
     """The row as JSON text, for an unreadable row's record (lone surrogates are repaired when written)."""
     try:
@@ -116,7 +104,7 @@ def raw_line(source_index: int, row: Any, max_row_bytes: int, row_format: str = 
                                "unreadable": {"text": _text_of(row), "error": error}}), False
         if any_string(row, has_lone_surrogate):  # stored as U+FFFD, wherever they were: say so
             entry["unicode_repaired"] = True
-        if _holds_wide_integer(row):  # so the transform reads this line, and only this one, the slow exact way
+        if any_leaf(row, is_wide_integer):  # so the transform reads this line, and only this one, the slow exact way
             entry["wide_integers"] = True
         line = dumps_line(entry)
     if len(line) > max_row_bytes:  # a row no reader measured (parquet, hf, sample): measure it here
