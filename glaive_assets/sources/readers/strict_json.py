@@ -1,7 +1,8 @@
 """The standard library's JSON decoder, refusing NaN and Infinity (they are not JSON).
 
 It keeps every value as written: lone surrogate escapes (for the core to flag) and integers of any
-size. It refuses what no strict JSON line can hold: NaN, Infinity and numbers beyond a double's range. (ijson's fast backend rewrites lone surrogates to "?" and rejects big integers, so it is not used.)
+size. It refuses what no strict JSON line can hold: NaN, Infinity and numbers beyond a double's range.
+(ijson's fast backend rewrites lone surrogates to "?" and rejects big integers, so it is not used.)
 """
 
 from __future__ import annotations
