@@ -13,10 +13,9 @@ Timed for each corpus, one core:
 - bare decode: orjson.loads of every line;
 - (floor) orjson.dumps of the processed/ChatML/reject objects, built beforehand: writing the output
   bytes alone, which the transform cannot avoid (the outputs are several times the input's size);
-- process_row: jsonio.loads_exact (orjson, integers beyond 64 bits exact) + process_row (parse, validate,
-  features), no output;
+- process_row: orjson.loads + process_row (parse, validate, features), no output;
 - core transform: raw line in -> processed line + ChatML line out (bytes), or the reject line:
-  loads_exact, process_row, to_chatml, dumps_line.
+  orjson.loads, process_row, to_chatml, dumps_line.
 
 Every repeat starts from empty caches (parsed system prompts, compiled validators), like a fresh
 run over the dataset; the best repeat is reported. Times are this process's CPU time
@@ -42,7 +41,7 @@ from typing import Any
 import orjson
 
 from glaive_assets.core.chatml import to_chatml
-from glaive_assets.core.jsonio import dumps_line, loads_exact
+from glaive_assets.core.jsonio import dumps_line
 from glaive_assets.benchmarks.real_rows import real_glaive_lines, repeat_lines, shared_glaive_dir
 from glaive_assets.core.parse import parse_chat, parse_system
 from glaive_assets.core.schemas import compile_declared, compiled_parameters
@@ -81,7 +80,7 @@ def bare_decode(lines: list[bytes]) -> int:
 
 
 def process_only(lines: list[bytes]) -> int:
-    loads = loads_exact  # as the transform reads raw lines
+    loads = orjson.loads  # as the transform reads raw lines (storage/stages.py split_lines)
     for index, line in enumerate(lines):
         process_row(loads(line), index)
     return len(lines)
@@ -89,7 +88,7 @@ def process_only(lines: list[bytes]) -> int:
 
 def core_transform(lines: list[bytes]) -> int:
     """Raw line in, processed + ChatML lines (or a reject line) out; returns output bytes written."""
-    loads = loads_exact  # as the transform reads raw lines
+    loads = orjson.loads  # as the transform reads raw lines (storage/stages.py split_lines)
     written = 0
     for index, line in enumerate(lines):
         outcome = process_row(loads(line), index)
