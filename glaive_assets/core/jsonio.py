@@ -49,8 +49,8 @@ def dumps_line(obj: Any) -> bytes:
 # orjson reads an integer beyond 64 bits as the nearest float (123456789012345678901234567890 becomes
 # 1.2345678901234568e+29) and refuses to write one; the standard library keeps it exact both ways.
 _FLOAT_FROM_WIDE_INTEGER = float(2**63)
-# Such an integer has at least 19 digits (2^63 has 19). Bytes with every digit mapped to "0" and every
-# other byte to " " show a run of them in one C-level pass, cheaper than walking a long line's value.
+# Such an integer has at least 19 digits (2^63 has 19). The text's bytes with every digit mapped to "0"
+# and every other byte to " " show a run of them in one C-level pass, cheaper than walking the value.
 _DIGITS_TO_ZEROS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
 _WIDE_DIGIT_RUN = b"0" * 19
 
@@ -63,7 +63,8 @@ def loads_exact(text: str | bytes) -> Any:
     only when it holds one. A value too deep for the standard library's recursion keeps orjson's.
     """
     value = orjson.loads(text)
-    if type(text) is bytes and _WIDE_DIGIT_RUN not in text.translate(_DIGITS_TO_ZEROS):
+    data = text.encode() if isinstance(text, str) else text  # orjson read it: no lone surrogate in it
+    if _WIDE_DIGIT_RUN not in data.translate(_DIGITS_TO_ZEROS):
         return value  # no 19 digits in a row: nothing was rounded
     if any_leaf(value, _is_rounded_wide_integer):
         try:
